@@ -1,0 +1,5 @@
+"""``python -m rolemix``."""
+
+from rolemix.cli import main
+
+main()
