@@ -500,7 +500,7 @@ BUDGET = SheetSpec(
     key=("Period",),
     fields=(
         Field("Period", "period", "ref", "Planning period label.", required=True, ref="Periods"),
-        _money("Budget", "budget", "Most total cost in the period (salaries, hiring, severance, training, AI, penalties).", "per period", required=True),
+        _money("Budget", "budget", "Most spending in the period: salaries, hiring, severance, training, AI and other capacity, copilots, reduced hours, surplus (lost revenue from unmet demand is not spending).", "per period", required=True),
     ),
 )
 

@@ -1,0 +1,221 @@
+"""Why the plan looks the way it does: binding limits and infeasibility in planner words."""
+
+from __future__ import annotations
+
+import pulp
+
+from rolemix.model.build import PlanModel, PolicyRow, build_model, linear
+from rolemix.model.data import ModelData
+from rolemix.results import BindingLimit
+
+#: A limit saving less than this per unit of relaxation is not reported.
+MIN_MARGINAL_VALUE = 0.01
+#: Slack below this (in the limit's own unit) counts as binding.
+BINDING_SLACK = 1e-6
+#: At most this many binding limits are listed.
+MAX_BINDING = 60
+
+
+def money(value: float, currency: str) -> str:
+    """``$41,200`` style amounts (currency code when it has no common symbol)."""
+    symbols = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+    sign = "-" if value < 0 else ""
+    symbol = symbols.get(currency)
+    text = f"{abs(value):,.0f}"
+    return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
+
+
+_UNIT_WORDS = {
+    "money": ("each extra {unit} of budget", 1000.0),
+    "people": ("one more person", 1.0),
+    "hours": ("one more hour", 1.0),
+    "units": ("one more unit", 1.0),
+    "fte": ("one more full-time person", 1.0),
+}
+
+_FAMILY_WORDS = {
+    "budget": "The budget of {period}",
+    "hires_cap": "The hires cap for {subject} in {period}",
+    "role_layoff_cap": "The layoff cap for {subject} in {period}",
+    "layoff_cap": "The company-wide layoff cap (share of workforce) in {period}",
+    "layoff_cap_people": "The company-wide layoff cap (people) in {period}",
+    "reduced_hours_cap": "The reduced-hours cap for {subject} in {period}",
+    "surplus_cap": "The surplus staff cap in {period}",
+    "seats": "Training seats on {subject} in {period}",
+    "cap_vs_target": "The cap on starters on {subject} relative to the target role in {period}",
+    "eligibility": "The number of people qualified for {subject}",
+    "ratio_min": "The minimum ratio of {subject} in {period}",
+    "ratio_max": "The maximum ratio of {subject} in {period}",
+    "human_share": "The minimum human share of {subject} demand in {period}",
+    "max_units": "The unit cap of {subject} in {period}",
+    "must_meet": "Serving all {subject} in {period}",
+}
+
+_RELAX_WORDS = {
+    "budget": "each extra {amount} of budget would save {value}",
+    "ratio_min": "lowering it by 0.01 would save {value}",
+    "ratio_max": "raising it by 0.01 would save {value}",
+    "human_share": "one percentage point less would save {value}",
+    "must_meet": "each hour left unmet would save {value}",
+}
+
+
+def _row_value(row: PolicyRow, integer_vars: set[str]) -> float:
+    """Saving from relaxing ``row`` by one of its own units, in discounted objective money."""
+    constraint = row.constraint
+    pi = constraint.pi or 0.0
+    saving = -pi if row.sense == "<=" else pi
+    if abs(saving) > 1e-9:
+        return saving
+    slack = constraint.slack
+    if slack is None or abs(slack) > BINDING_SLACK:
+        return 0.0
+    best = 0.0
+    for var, coef in constraint.items():
+        if var.name not in integer_vars or var.dj is None:
+            continue
+        # Relaxing a <= row lets a variable with a positive coefficient grow (and a >= row lets one with a negative
+        # coefficient grow); the saving per unit of the row is what its reduced cost gives back.
+        if row.sense == "<=" and coef > 0:
+            best = max(best, -var.dj / coef)
+        if row.sense == ">=" and coef < 0:
+            best = max(best, -var.dj / -coef)
+    return best
+
+
+def binding_limits(model: PlanModel, solver: str) -> tuple[BindingLimit, ...]:
+    """Marginal values of the policy limits, from the LP with whole-number decisions fixed."""
+    d = model.data
+    currency = d.plan_input.settings.currency
+    fixed: list[tuple[pulp.LpVariable, float | None, float | None]] = []
+    for var in model.integers:
+        value = round(var.varValue or 0.0)
+        fixed.append((var, var.lowBound, var.upBound))
+        var.lowBound = value
+        var.upBound = value
+    integer_names = {var.name for var in model.integers}
+    try:
+        model.problem.setObjective(model.term("cost"))
+        # Presolve would remove the fixed columns and lose their reduced costs, which price the limits on
+        # whole-number decisions.
+        api = (
+            pulp.HiGHS(msg=False, mip=False, presolve="off")
+            if solver == "highs"
+            else pulp.PULP_CBC_CMD(msg=False, mip=False)
+        )
+        model.problem.solve(api)
+        if model.problem.status != pulp.LpStatusOptimal:
+            return ()
+        limits: list[BindingLimit] = []
+        for row in model.policies:
+            saving = _row_value(row, integer_names)
+            scale = 1000.0 if row.measure == "money" else 1.0
+            if row.family in ("ratio_min", "ratio_max"):
+                scale = 0.01 * _ratio_scale(row)
+            elif row.family == "human_share":
+                scale = 0.01 * (row.rhs / row.limit if row.limit else 0.0)
+            value = saving * scale
+            if value < MIN_MARGINAL_VALUE:
+                continue
+            limits.append(_limit(row, value, currency, d))
+    finally:
+        for var, low, up in fixed:
+            var.lowBound, var.upBound = low, up
+    limits.sort(key=lambda item: -abs(item.marginal_value))
+    return tuple(limits[:MAX_BINDING])
+
+
+def _ratio_scale(row: PolicyRow) -> float:
+    """Headcount of the 'per' role in a ratio row: what 0.01 of ratio means in people."""
+    per = [var for var, coef in row.constraint.items() if coef < 0]
+    return sum(var.varValue or 0.0 for var in per)
+
+
+def _limit(row: PolicyRow, value: float, currency: str, d: ModelData) -> BindingLimit:
+    period = d.label(row.period) if row.period is not None else "the horizon"
+    head = _FAMILY_WORDS.get(row.family, row.family).format(period=period, subject=row.subject)
+    if row.family in _RELAX_WORDS:
+        tail = _RELAX_WORDS[row.family].format(amount=money(1000, currency), value=money(value, currency))
+    else:
+        what = _UNIT_WORDS.get(row.measure, ("one more", 1.0))[0]
+        tail = f"{what} would save {money(value, currency)}"
+    return BindingLimit(row.family, row.period, row.subject, value, f"{head} limits the plan: {tail}.")
+
+
+def diagnose_infeasibility(data: ModelData) -> tuple[str, tuple[str, ...]]:
+    """Which policy limits conflict, and by how much (elastic relaxation, least total violation).
+
+    Every policy limit gets a non-negative slack; the LP minimises the sum of
+    slacks, each weighted by one over the size of its limit so that dollars,
+    people and hours compare as shares.  The limits left with slack are the
+    conflict; their slack is the amount to relax.
+    """
+    model = build_model(data, whole_people=False, mode="elastic")
+    weights = []
+    for row in model.policies:
+        assert row.slack is not None
+        weights.append((row.slack, 1.0 / max(abs(row.limit), 1.0)))
+    model.problem.setObjective(linear(weights))
+    model.problem.solve(pulp.HiGHS(msg=False) if pulp.HiGHS().available() else pulp.PULP_CBC_CMD(msg=False))
+    if model.problem.status != pulp.LpStatusOptimal:
+        return (
+            "No plan satisfies the workbook even with every policy limit relaxed: the demand that must be met "
+            "cannot be covered by any mix of roles and capacity sources.",
+            (),
+        )
+    currency = data.plan_input.settings.currency
+    relaxed: list[tuple[float, str]] = []
+    holding: list[tuple[float, str]] = []
+    for row in model.policies:
+        assert row.slack is not None
+        amount = row.slack.varValue or 0.0
+        if amount > 1e-6:
+            relaxed.append((amount / max(abs(row.limit), 1.0), _violation(row, amount, currency, data)))
+        elif abs(row.constraint.pi or 0.0) > 1e-9:
+            # A limit that holds but presses against the relaxed ones: the other side of the conflict.
+            holding.append((abs(row.constraint.pi or 0.0), _holding(row, currency, data)))
+    if not relaxed:
+        return ("No plan satisfies every limit, but no single policy limit explains it.", ())
+    relaxed.sort(key=lambda item: -item[0])
+    holding.sort(key=lambda item: -item[0])
+    lines = tuple(text for _, text in relaxed) + tuple(f"while {text}" for _, text in holding[:5])
+    head = "No plan satisfies every limit in the workbook: " + "; ".join(text for _, text in relaxed[:3])
+    if len(relaxed) > 3:
+        head += f"; and {len(relaxed) - 3} more"
+    if holding:
+        head += ", while " + " and ".join(text for _, text in holding[:3])
+    head += ". Cheapest way out: relax " + ("that limit" if len(relaxed) == 1 else "those limits") + " by the amounts shown."
+    return head, lines
+
+
+def _holding(row: PolicyRow, currency: str, d: ModelData) -> str:
+    period = d.label(row.period) if row.period is not None else "the horizon"
+    if row.family == "budget":
+        return f"the budget of {period} is {money(row.limit, currency)}"
+    if row.family == "must_meet":
+        return f"all {row.subject} must be met in {period}"
+    if row.family in ("ratio_min", "ratio_max"):
+        word = "at least" if row.family == "ratio_min" else "at most"
+        return f"{row.subject} must be {word} {row.limit:g} in {period}"
+    if row.family == "human_share":
+        return f"employees must serve at least {row.limit:.0%} of {row.subject} demand in {period}"
+    if row.family == "layoff_cap":
+        return f"layoffs in {period} are capped at {row.limit:,.1f} people (share of the workforce)"
+    head = _FAMILY_WORDS.get(row.family, row.family).format(period=period, subject=row.subject)
+    return f"{head[0].lower()}{head[1:]} is {row.limit:,.1f}"
+
+
+def _violation(row: PolicyRow, amount: float, currency: str, d: ModelData) -> str:
+    period = d.label(row.period) if row.period is not None else "the horizon"
+    if row.family == "budget":
+        return f"the budget of {period} ({money(row.limit, currency)}) is short by {money(amount, currency)}"
+    if row.family == "must_meet":
+        return f"{row.subject} in {period} cannot be served in full: {amount:,.0f} hours short"
+    if row.family in ("ratio_min", "ratio_max"):
+        word = "minimum" if row.family == "ratio_min" else "maximum"
+        return f"the {word} ratio of {row.subject} ({row.limit:g}) misses by {amount:,.1f} people in {period}"
+    if row.family == "human_share":
+        return f"the minimum human share of {row.subject} demand ({row.limit:.0%}) misses by {amount:,.0f} hours in {period}"
+    head = _FAMILY_WORDS.get(row.family, row.family).format(period=period, subject=row.subject)
+    unit = {"people": "people", "fte": "FTE", "units": "units", "hours": "hours"}.get(row.measure, "")
+    return f"{head[0].lower()}{head[1:]} ({row.limit:,.1f}) must rise by {amount:,.1f} {unit}".rstrip()

@@ -1,0 +1,231 @@
+"""Solving a plan: solver hand-off, priority stages, the honest outcome."""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pulp
+
+from rolemix.errors import InfeasiblePlan, NoPlanInTime, SolverFailure
+from rolemix.inputs import PlanInput
+from rolemix.model.build import PlanModel, build_model
+from rolemix.model.data import ModelData
+from rolemix.results import PlanResult, SolveOutcome, StageOutcome, Status
+
+Progress = Callable[[str], None]
+
+#: Absolute slack added when an earlier priority is held in a later stage, so
+#: that round-off in the solver's reported objective never makes it infeasible.
+PRIORITY_ABS_SLACK = 1e-6
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    """Overrides of the workbook's Settings for one run (``None`` keeps the workbook's value)."""
+
+    time_limit_s: float | None = None
+    gap: float | None = None
+    whole_people: bool | None = None
+    solver: str | None = None
+    objective: tuple[str, ...] | None = None
+    explain: bool = True
+
+
+def effective_settings(plan_input: PlanInput, options: SolveOptions | None) -> PlanInput:
+    """The plan input with command-line overrides applied to its settings."""
+    if options is None:
+        return plan_input
+    settings = plan_input.settings
+    changes: dict[str, object] = {}
+    for name in ("time_limit_s", "gap", "whole_people", "solver", "objective"):
+        value = getattr(options, name)
+        if value is not None:
+            changes[name] = value
+    return replace(plan_input, settings=replace(settings, **changes)) if changes else plan_input
+
+
+def solver_version(solver: str) -> str:
+    """Version string of ``solver`` as installed."""
+    if solver == "highs":
+        try:
+            import highspy
+
+            h = highspy.Highs()
+            return f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
+        except ImportError:
+            return "HiGHS (not installed)"
+    return "CBC (bundled with PuLP)"
+
+
+@dataclass(frozen=True)
+class _Run:
+    status: Status
+    termination: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    runtime_s: float
+
+
+def run_solver(model: PlanModel, solver: str, time_limit_s: float, gap: float, mip: bool = True) -> _Run:
+    """Hand the model to the solver and read back an honest status, bound and gap."""
+    problem = model.problem
+    start = time.perf_counter()
+    if solver == "highs":
+        if not pulp.HiGHS().available():
+            raise SolverFailure("The HiGHS solver (Python package highspy) is not installed: pip install highspy.")
+        api = pulp.HiGHS(msg=False, timeLimit=max(time_limit_s, 0.01), gapRel=gap, mip=mip)
+        problem.solve(api)
+        return _read_highs(model, time.perf_counter() - start, mip)
+    if solver == "cbc":
+        cbc = pulp.PULP_CBC_CMD(msg=False)
+        if not cbc.available():
+            raise SolverFailure("The CBC solver bundled with PuLP is not available on this machine; use --solver highs.")
+        with tempfile.TemporaryDirectory(prefix="rolemix-cbc-") as folder:
+            log = os.path.join(folder, "cbc.log")
+            api = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(math.ceil(time_limit_s))), gapRel=gap, logPath=log, mip=mip)
+            problem.solve(api)
+            text = open(log, encoding="utf-8", errors="replace").read() if os.path.exists(log) else ""
+        return _read_cbc(model, text, time.perf_counter() - start)
+    raise SolverFailure(f"Unknown solver {solver!r}: expected highs or cbc.")
+
+
+def _read_highs(model: PlanModel, runtime: float, mip: bool) -> _Run:
+    import highspy
+
+    h = model.problem.solverModel
+    status = h.getModelStatus()
+    info = h.getInfo()
+    ms = highspy.HighsModelStatus
+    has_solution = info.primal_solution_status == 2
+    objective = h.getObjectiveValue() if has_solution else None
+    is_mip = mip and bool(model.integers)
+    bound = info.mip_dual_bound if is_mip else objective
+    if status == ms.kOptimal:
+        st: Status = "optimal"
+        term = "optimal"
+        if not is_mip:
+            bound = objective
+    elif status in (ms.kTimeLimit, ms.kInterrupt, ms.kIterationLimit, ms.kSolutionLimit):
+        st = "feasible" if has_solution else "no plan"
+        term = "time limit"
+    elif status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
+        st, term = "infeasible", "infeasible"
+    elif status == ms.kUnbounded:
+        st, term = "unbounded", "unbounded"
+    else:
+        st, term = "error", h.modelStatusToString(status)
+    if st in ("optimal", "feasible") and objective is not None and bound is not None and math.isfinite(bound):
+        gap = _gap(objective, bound)
+    else:
+        gap = None
+        if st in ("infeasible", "no plan", "error", "unbounded"):
+            bound = None if bound is None or not math.isfinite(bound) else bound
+    return _Run(st, term, objective, bound, gap, runtime)
+
+
+def _gap(objective: float, bound: float) -> float:
+    if abs(objective - bound) <= 1e-9 * max(1.0, abs(objective)):
+        return 0.0
+    return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
+def _read_cbc(model: PlanModel, log: str, runtime: float) -> _Run:
+    problem = model.problem
+    if problem.status == pulp.LpStatusInfeasible:
+        return _Run("infeasible", "infeasible", None, None, None, runtime)
+    if problem.status == pulp.LpStatusUnbounded:
+        return _Run("unbounded", "unbounded", None, None, None, runtime)
+    if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        stopped = "Stopped on time" in log or "time limit" in log.lower()
+        return _Run("no plan" if stopped else "error", "time limit" if stopped else "no solution", None, None, None, runtime)
+    objective = pulp.value(problem.objective)
+    bound = None
+    found = re.findall(r"Lower bound:\s+(-?[0-9.eE+-]+)", log)
+    if found:
+        bound = float(found[-1])
+    if problem.sol_status == pulp.LpSolutionOptimal:
+        return _Run("optimal", "optimal", objective, bound if bound is not None else objective,
+                    _gap(objective, bound) if bound is not None else 0.0, runtime)
+    gap = _gap(objective, bound) if bound is not None else None
+    return _Run("feasible", "time limit", objective, bound, gap, runtime)
+
+
+def solve_plan(
+    plan_input: PlanInput,
+    options: SolveOptions | None = None,
+    progress: Progress | None = None,
+) -> PlanResult:
+    """Solve the plan: least cost, or the priority order of Settings, one stage at a time.
+
+    Raises :class:`InfeasiblePlan` (with a diagnosis) when the limits cannot
+    all hold, :class:`NoPlanInTime` when the time limit passes with no plan,
+    :class:`SolverFailure` on solver trouble.  A plan stopped by the time limit
+    comes back with status ``feasible`` and its gap, never as optimal.
+    """
+    from rolemix.model.explain import binding_limits, diagnose_infeasibility
+    from rolemix.model.extract import extract_result
+
+    plan_input = effective_settings(plan_input, options)
+    settings = plan_input.settings
+    say = progress or (lambda _message: None)
+    started = time.perf_counter()
+    data = ModelData.from_input(plan_input)
+    say("building the model")
+    model = build_model(data, whole_people=settings.whole_people)
+    say(f"model built: {len(model.problem.variables())} variables, {model.problem.numConstraints()} constraints")
+    stages: list[StageOutcome] = []
+    run: _Run | None = None
+    for index, term in enumerate(settings.objective):
+        remaining = settings.time_limit_s - (time.perf_counter() - started)
+        share = remaining / (len(settings.objective) - index)
+        model.problem.setObjective(model.term(term))
+        say(f"solving stage {index + 1} of {len(settings.objective)}: {term}")
+        run = run_solver(model, settings.solver, max(share, 1.0), settings.gap)
+        stages.append(StageOutcome(term, run.status, run.objective, run.bound, run.gap, run.runtime_s))
+        if run.status == "infeasible":
+            say("no plan meets every limit: diagnosing which limits conflict")
+            message, diagnosis = diagnose_infeasibility(data)
+            raise InfeasiblePlan(message, diagnosis)
+        if run.status == "no plan":
+            raise NoPlanInTime(
+                f"No plan was found within the time limit of {settings.time_limit_s:g} s. "
+                "Raise the time limit (--time-limit), loosen the gap (--gap), or solve a rough-cut plan (--fractional)."
+            )
+        if run.status in ("unbounded", "error"):
+            raise SolverFailure(f"The solver stopped with '{run.termination}': the model could not be solved reliably.")
+        if index < len(settings.objective) - 1:
+            assert run.objective is not None
+            held = run.objective * (1.0 + settings.priority_tolerance) + PRIORITY_ABS_SLACK * max(1.0, abs(run.objective))
+            model.add(f"priority_{index}_{term}", model.term(term), pulp.LpConstraintLE, held)
+    assert run is not None
+    statuses = [stage.status for stage in stages]
+    final_status: Status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
+    outcome = SolveOutcome(
+        status=final_status,
+        termination=run.termination if final_status == "feasible" or run.termination != "optimal" else "optimal",
+        objective=run.objective,
+        bound=run.bound,
+        gap=run.gap,
+        runtime_s=time.perf_counter() - started,
+        solver=settings.solver,
+        solver_version=solver_version(settings.solver),
+        pulp_version=pulp.__version__,
+        whole_people=settings.whole_people,
+        time_limit_s=settings.time_limit_s,
+        gap_limit=settings.gap,
+        priorities=settings.objective,
+        stages=tuple(stages),
+    )
+    say("reading the plan")
+    result = extract_result(model, outcome)
+    if options is None or options.explain:
+        say("explaining the binding limits")
+        result = replace(result, binding=binding_limits(model, settings.solver))
+    return result
