@@ -25,14 +25,7 @@ def money(value: float, currency: str) -> str:
     return f"{sign}{symbol}{text}" if symbol else f"{sign}{text} {currency}"
 
 
-_UNIT_WORDS = {
-    "money": ("each extra {unit} of budget", 1000.0),
-    "people": ("one more person", 1.0),
-    "hours": ("one more hour", 1.0),
-    "units": ("one more unit", 1.0),
-    "fte": ("one more full-time person", 1.0),
-}
-
+#: Per family: the limit in words (``{period}``, ``{subject}``), and what one more unit of it is.
 _FAMILY_WORDS = {
     "budget": "The budget of {period}",
     "hires_cap": "The hires cap for {subject} in {period}",
@@ -49,6 +42,19 @@ _FAMILY_WORDS = {
     "human_share": "The minimum human share of {subject} demand in {period}",
     "max_units": "The unit cap of {subject} in {period}",
     "must_meet": "Serving all {subject} in {period}",
+}
+
+_ONE_MORE = {
+    "hires_cap": "one more hire",
+    "role_layoff_cap": "one more layoff",
+    "layoff_cap": "one more layoff",
+    "layoff_cap_people": "one more layoff",
+    "reduced_hours_cap": "one more person on reduced hours",
+    "surplus_cap": "one more surplus person",
+    "seats": "one more seat",
+    "cap_vs_target": "one more starter",
+    "eligibility": "one more qualified person",
+    "max_units": "one more unit",
 }
 
 _RELAX_WORDS = {
@@ -137,9 +143,9 @@ def _limit(row: PolicyRow, value: float, currency: str, d: ModelData) -> Binding
     if row.family in _RELAX_WORDS:
         tail = _RELAX_WORDS[row.family].format(amount=money(1000, currency), value=money(value, currency))
     else:
-        what = _UNIT_WORDS.get(row.measure, ("one more", 1.0))[0]
-        tail = f"{what} would save {money(value, currency)}"
-    return BindingLimit(row.family, row.period, row.subject, value, f"{head} limits the plan: {tail}.")
+        tail = f"{_ONE_MORE.get(row.family, 'one more')} would save {money(value, currency)}"
+    verb = "limit" if row.family == "seats" else "limits"
+    return BindingLimit(row.family, row.period, row.subject, value, f"{head} {verb} the plan: {tail}.")
 
 
 def diagnose_infeasibility(data: ModelData) -> tuple[str, tuple[str, ...]]:

@@ -1,0 +1,286 @@
+"""Cell-level helpers shared by every results sheet: safe text, number formats, Excel tables, print setup.
+
+Every string that reaches a cell goes through :func:`put` and hence through
+:func:`neutralise`, the one place that keeps a planner's text from ever being
+read as a formula.  Nothing here knows about plans; the sheet builders in
+:mod:`rolemix.report.workbook` decide what goes where.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
+
+#: How a column's numbers are shown.
+Kind = Literal["text", "people", "hours", "money", "money_fine", "share", "share_fine", "integer", "number", "seconds",
+               "money_change", "people_change", "hours_change", "share_change", "integer_change"]
+
+NUMBER_FORMATS: dict[str, str] = {
+    "text": "General",
+    "people": "#,##0.0",
+    "hours": "#,##0",
+    "money": "#,##0",
+    "money_fine": "#,##0.00",
+    "share": "0.0%",
+    "share_fine": "0.00%",
+    "integer": "#,##0",
+    "number": "General",
+    "seconds": "#,##0.0",
+    # Differences carry an explicit sign so a board reader sees the direction at a glance.
+    "money_change": "+#,##0;-#,##0;0",
+    "people_change": "+#,##0.0;-#,##0.0;0.0",
+    "hours_change": "+#,##0;-#,##0;0",
+    "share_change": "+0.0%;-0.0%;0.0%",
+    "integer_change": "+#,##0;-#,##0;0",
+}
+
+#: Characters that make Excel, LibreOffice or a CSV consumer read a cell as a formula
+#: (OWASP's list, plus the full-width forms some input methods type).
+FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+TITLE_FONT = Font(bold=True, size=16)
+HEADING_FONT = Font(bold=True, size=12)
+BOLD = Font(bold=True)
+NOTE_FONT = Font(italic=True, color="595959")
+WRAP = Alignment(wrap_text=True, vertical="top")
+TABLE_STYLE = "TableStyleMedium2"
+HIGHLIGHT = PatternFill("solid", fgColor="FFF2CC")
+
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
+def neutralise(text: str) -> tuple[str, bool]:
+    """Make ``text`` safe to store in a cell.
+
+    Parameters
+    ----------
+    text
+        Any string, typically a name a planner typed (role, unit, plan name, ...).
+
+    Returns
+    -------
+    tuple of (str, bool)
+        The text without the control characters a workbook cannot hold, and
+        whether it starts like a formula and so needs Excel's quote prefix
+        (the apostrophe a person would type to force text).
+    """
+    clean = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return clean, clean.startswith(FORMULA_TRIGGERS)
+
+
+def put(cell: Cell, value: object, kind: Kind = "text") -> Cell:
+    """Store ``value`` in ``cell`` as a plain value (never a formula) with the format of ``kind``.
+
+    Strings go through :func:`neutralise` and are always stored as text; a
+    string starting like a formula also gets the quote-prefix style, so that
+    editing the cell in Excel keeps it text.
+    """
+    if isinstance(value, str):
+        text, needs_prefix = neutralise(value)
+        cell.value = text
+        # openpyxl turns any string starting with "=" into a formula; force text.
+        cell.data_type = "s"
+        if needs_prefix:
+            cell.quotePrefix = True
+        return cell
+    if isinstance(value, bool):
+        # A planner reads yes/no, not TRUE/FALSE.
+        return put(cell, "yes" if value else "no")
+    if value is None or isinstance(value, int | float):
+        cell.value = value
+        cell.number_format = NUMBER_FORMATS[kind]
+        return cell
+    return put(cell, str(value))
+
+
+def text_cell(ws: Worksheet, row: int, column: int, text: str, font: Font | None = None) -> Cell:
+    """Write a line of text (a title, heading or note) at ``row``, ``column``."""
+    cell = put(ws.cell(row=row, column=column), text)
+    if font is not None:
+        cell.font = font
+    return cell
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A table value whose number format differs from its column's (rows of mixed measures)."""
+
+    value: object
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a results table: its header and how its values are shown."""
+
+    header: str
+    kind: Kind = "text"
+    width: float | None = None
+
+
+class TableNames:
+    """Hands out Excel table names that are unique in the workbook (including tables already in it)."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self._taken = {name.lower() for ws in workbook.worksheets for name in ws.tables}
+
+    def claim(self, wanted: str) -> str:
+        """Return ``wanted`` or ``wanted_2``, ``wanted_3`` ... whichever is still free."""
+        name, number = wanted, 1
+        while name.lower() in self._taken:
+            number += 1
+            name = f"{wanted}_{number}"
+        self._taken.add(name.lower())
+        return name
+
+
+def unique_headers(headers: Sequence[str]) -> list[str]:
+    """Make table headers unique, ignoring case, as Excel requires (``Name``, ``Name (2)``, ...).
+
+    Line breaks are replaced by spaces because a table header is one line.
+    """
+    seen: set[str] = set()
+    result: list[str] = []
+    for header in headers:
+        base = _LINE_BREAKS.sub(" ", neutralise(header)[0]).strip() or "Column"
+        name, number = base, 1
+        while name.lower() in seen:
+            number += 1
+            name = f"{base} ({number})"
+        seen.add(name.lower())
+        result.append(name)
+    return result
+
+
+@dataclass(frozen=True)
+class TableRange:
+    """Where a written table sits: header row, first and last data row, first and last column."""
+
+    header_row: int
+    first_row: int
+    last_row: int
+    first_column: int
+    last_column: int
+
+
+def write_table(
+    ws: Worksheet,
+    names: TableNames,
+    name: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[object]],
+    *,
+    top: int = 1,
+    left: int = 1,
+    bold_rows: Sequence[int] = (),
+) -> TableRange | None:
+    """Write ``rows`` under a header as one Excel table with per-column number formats.
+
+    Parameters
+    ----------
+    ws
+        Sheet to write on.
+    names
+        Table-name registry of the workbook.
+    name
+        Wanted table name (letters, digits, underscores).
+    columns
+        Header and number format of each column.
+    rows
+        Values, one sequence per row, in column order.
+    top, left
+        Cell of the first header.
+    bold_rows
+        Indexes (0-based) of rows shown in bold, such as a total.
+
+    Returns
+    -------
+    TableRange or None
+        The table's position, or ``None`` when there were no rows (Excel
+        cannot hold a table without data rows, so nothing is written).
+    """
+    materialised = [list(row) for row in rows]
+    if not materialised:
+        return None
+    headers = unique_headers([column.header for column in columns])
+    for offset, header in enumerate(headers):
+        cell = put(ws.cell(row=top, column=left + offset), header)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    for row_offset, values in enumerate(materialised, start=1):
+        for offset, (column, value) in enumerate(zip(columns, values, strict=True)):
+            if isinstance(value, Shown):
+                cell = put(ws.cell(row=top + row_offset, column=left + offset), value.value, value.kind)
+            else:
+                cell = put(ws.cell(row=top + row_offset, column=left + offset), value, column.kind)
+            if row_offset - 1 in bold_rows:
+                cell.font = BOLD
+    last_row = top + len(materialised)
+    last_column = left + len(columns) - 1
+    ref = f"{get_column_letter(left)}{top}:{get_column_letter(last_column)}{last_row}"
+    table = Table(displayName=names.claim(name), ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+    ws.add_table(table)
+    for offset, (column, header) in enumerate(zip(columns, headers, strict=True)):
+        letter = get_column_letter(left + offset)
+        width = column.width if column.width is not None else _fitting_width(header, materialised, offset, column)
+        current = ws.column_dimensions[letter].width
+        ws.column_dimensions[letter].width = max(width, current or 0.0)
+    return TableRange(top, top + 1, last_row, left, last_column)
+
+
+def _fitting_width(header: str, rows: Sequence[Sequence[object]], index: int, column: Column) -> float:
+    """A column width (in characters) that shows the header and most values without wrapping."""
+    longest = max((len(header) + 3) if len(header) <= 24 else 16, 8)
+    for values in rows[:500]:
+        value = values[index]
+        if isinstance(value, Shown):
+            value = value.value
+        if isinstance(value, str):
+            longest = max(longest, len(value) + 2)
+        elif isinstance(value, float | int) and not isinstance(value, bool):
+            shown = f"{value:,.1f}" if column.kind not in ("share", "share_change") else "100.0%"
+            longest = max(longest, len(shown) + 3)
+    return float(min(longest, 60))
+
+
+def print_setup(
+    ws: Worksheet,
+    *,
+    fit_height: bool = False,
+    title_rows: str | None = None,
+    area: str | None = None,
+) -> None:
+    """Landscape, fitted to one page wide (and one page tall when ``fit_height``), narrow margins.
+
+    Parameters
+    ----------
+    ws
+        Sheet to set up.
+    fit_height
+        Also fit the sheet to one page tall (the one-page Summary).
+    title_rows
+        Rows repeated on every printed page, e.g. ``"1:1"`` for a table header.
+    area
+        Print area, e.g. ``"A1:P120"``; the whole used range when ``None``.
+    """
+    ws.page_setup.orientation = "landscape"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if fit_height else 0
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    if title_rows is not None:
+        ws.print_title_rows = title_rows
+    if area is not None:
+        ws.print_area = area

@@ -1,0 +1,552 @@
+"""Read an input workbook into a :class:`rolemix.inputs.PlanInput`.
+
+The workbook is checked by :mod:`rolemix.workbook.safety` before any XML is
+parsed, opened read-only (openpyxl's streaming reader, cached values instead of
+formulas) and never written.  Sheets and columns are found by name, so column
+order may differ from the template and unknown sheets (notes, a copy of the
+results) are ignored.  Every cell is converted by its field in
+:mod:`rolemix.spec`; :mod:`rolemix.workbook.validate` then applies the rules
+across rows and sheets.  All problems are raised together as one
+:class:`rolemix.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import warnings as python_warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from rolemix.errors import FileRefused, InputError
+from rolemix.inputs import (
+    OBJECTIVE_TERMS,
+    Copilot,
+    Demand,
+    ExternalSource,
+    PlanInput,
+    Policy,
+    Ratio,
+    ReskillPath,
+    Role,
+    ScopeRule,
+    Settings,
+    StartCohort,
+    Unit,
+    WorkType,
+)
+from rolemix.spec import POLICY, SETTINGS, SHEETS, Field, SheetSpec
+from rolemix.workbook.safety import check_workbook_file, damaged_message, openpyxl_parses_safely
+from rolemix.workbook.template import period_labels
+from rolemix.workbook.validate import (
+    PERIOD_EXAMPLES,
+    Converter,
+    Problems,
+    Record,
+    SettingsData,
+    SheetData,
+    WorkbookData,
+    check_across_sheets,
+    converter,
+    demand_hours,
+    is_blank,
+    period_converter,
+    show,
+    text_value,
+)
+
+#: Sheets that must be present: Settings and every sheet that needs rows.
+REQUIRED_SHEETS: tuple[str, ...] = tuple(spec.name for spec in SHEETS if spec is SETTINGS or spec.required_rows)
+
+#: The objective dropdown joins its terms with this text ("fewest layoffs, then least cost").
+OBJECTIVE_SEPARATOR = ", then "
+
+_HASH_CHUNK = 1024 * 1024
+
+
+def read_plan_input(path: str | Path, warnings: list[str] | None = None) -> PlanInput:
+    """Read, check and convert an input workbook.
+
+    Parameters
+    ----------
+    path
+        The workbook (``.xlsx``, or ``.xlsm`` whose macros are ignored).  It is
+        opened read-only and never changed.
+    warnings
+        When given, notes for the planner that do not stop the read (such as
+        "macros are ignored") are appended to it.
+
+    Returns
+    -------
+    PlanInput
+        The validated plan input; its provenance names the file and the
+        SHA-256 of its bytes.
+
+    Raises
+    ------
+    FileRefused
+        When the file cannot or must not be read at all (missing, not a
+        workbook, encrypted, damaged, a decompression bomb, XML entities).
+    InputError
+        With every problem found in the workbook, each located by sheet, row
+        and column.
+    """
+    file = Path(path)
+    notes = check_workbook_file(file)
+    if not openpyxl_parses_safely():
+        raise FileRefused(
+            f"{file.name} was not read: openpyxl is not parsing through defusedxml "
+            "(install defusedxml and leave OPENPYXL_DEFUSEDXML unset)."
+        )
+    digest = file_sha256(file)
+    problems = Problems()
+    data = read_workbook_data(file, problems)
+    if problems:
+        raise InputError(problems.sorted())
+    if warnings is not None:
+        warnings.extend(notes)
+    provenance = (("workbook", str(file)), ("workbook_sha256", digest))
+    return build_plan_input(data, provenance)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(_HASH_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def summary(plan_input: PlanInput) -> dict[str, object]:
+    """The figures ``rolemix validate`` prints for a workbook that reads cleanly.
+
+    Returns
+    -------
+    dict
+        ``plan``, ``roles``, ``units``, ``work_types``, ``period_length``,
+        ``periods``, ``first_period``, ``last_period``, ``headcount`` (today's
+        people, a whole number) and ``demand_hours`` (over the horizon).
+    """
+    headcount = sum(cohort.count for cohort in plan_input.start)
+    return {
+        "plan": plan_input.settings.plan_name,
+        "roles": len(plan_input.roles),
+        "units": len(plan_input.units),
+        "work_types": len(plan_input.work_types),
+        "period_length": plan_input.settings.period_length,
+        "periods": plan_input.periods,
+        "first_period": plan_input.period_labels[0],
+        "last_period": plan_input.period_labels[-1],
+        "headcount": round(headcount) if float(headcount).is_integer() else headcount,
+        "demand_hours": sum(demand.hours for demand in plan_input.demand),
+    }
+
+
+# --- reading sheets ------------------------------------------------------------------------------
+
+
+def read_workbook_data(path: Path, problems: Problems) -> WorkbookData:
+    """Read every sheet of the spec from a workbook that passed the safety checks.
+
+    Cell problems and cross-sheet problems are added to ``problems``.
+
+    Raises
+    ------
+    FileRefused
+        When openpyxl cannot parse the workbook (it is damaged).
+    """
+    with python_warnings.catch_warnings():
+        # openpyxl warns about workbook features it drops (extensions, styles); they do not matter for reading data.
+        python_warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
+        try:
+            workbook = load_workbook(str(path), read_only=True, data_only=True, keep_links=False)
+        except Exception as error:  # openpyxl raises many kinds of errors for a damaged file
+            raise FileRefused(damaged_message(path, error)) from None
+        try:
+            return _read_sheets(path, workbook.sheetnames, workbook.__getitem__, problems)
+        finally:
+            workbook.close()
+
+
+def _sheet_key(name: str) -> str:
+    """A sheet name reduced to what a misspelling keeps: letters and digits, no plural s."""
+    return re.sub(r"[^a-z0-9]", "", name.lower()).removesuffix("s")
+
+
+def _label_key(label: str) -> str:
+    return " ".join(label.split()).lower()
+
+
+def _read_sheets(path: Path, names: list[str], sheet_of: Any, problems: Problems) -> WorkbookData:
+    found: dict[str, Any] = {}
+    misnamed: dict[str, str] = {}
+    for spec in SHEETS:
+        if spec.name in names:
+            found[spec.name] = sheet_of(spec.name)
+            continue
+        lookalikes = [
+            name
+            for name in names
+            if name not in found and _sheet_key(name) == _sheet_key(spec.name) and name not in misnamed
+        ]
+        for name in lookalikes:
+            misnamed[name] = spec.name
+            problems.add(spec.name, None, None, f"sheet {name!r} should be named {spec.name!r}")
+        if not lookalikes and spec.name in REQUIRED_SHEETS:
+            problems.add(spec.name, None, None, "sheet is missing, but it is required")
+    for name, worksheet in list(found.items()):
+        if not isinstance(worksheet, ReadOnlyWorksheet):
+            problems.add(name, None, None, "is a chart sheet, expected a sheet of cells")
+            del found[name]
+
+    settings = _read_settings(path, found.get(SETTINGS.name), SETTINGS, problems)
+    policy = _read_settings(path, found.get(POLICY.name), POLICY, problems)
+    length = settings.values.get("Period length") if settings.ok("Period length") else None
+    period_length = length if isinstance(length, str) else None
+    tables = {
+        spec.name: _read_table(path, found.get(spec.name), spec, period_length, problems)
+        for spec in SHEETS
+        if spec.layout == "table"
+    }
+    data = WorkbookData(settings, policy, tables, _period_labels(settings, problems), misnamed)
+    check_across_sheets(data, problems)
+    return data
+
+
+def _rows(path: Path, worksheet: ReadOnlyWorksheet) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """Spreadsheet row number and cell values of every row, the first row being 1."""
+    # The stored sheet size is often wrong in files written by other tools; read every row there is.
+    worksheet.reset_dimensions()
+    rows = worksheet.iter_rows(values_only=True)
+    number = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # damaged sheet XML: anything the parser raises
+            raise FileRefused(damaged_message(path, error)) from None
+        number += 1
+        yield number, values
+
+
+def _cell(values: tuple[object, ...], index: int) -> object:
+    return values[index] if index < len(values) else None
+
+
+def _read_settings(
+    path: Path, worksheet: ReadOnlyWorksheet | None, spec: SheetSpec, problems: Problems
+) -> SettingsData:
+    """Read a Setting | Value sheet: the label in column A, the value in column B."""
+    data = SettingsData(spec, present=worksheet is not None)
+    by_key = {_label_key(f.label): f for f in spec.fields}
+    raw: dict[str, object] = {}
+    if worksheet is not None:
+        for number, values in _rows(path, worksheet):
+            label, value = text_value(_cell(values, 0)), _cell(values, 1)
+            if label is None:
+                if not is_blank(value):
+                    problems.add(spec.name, number, "Setting", "blank, but a setting name is required next to a value")
+                continue
+            if number == 1 and _label_key(label) == "setting":
+                continue
+            spec_field = by_key.get(_label_key(label))
+            if spec_field is None:
+                expected = ", ".join(repr(f.label) for f in spec.fields)
+                problems.add(spec.name, number, label, f"unknown setting {show(label)}, expected one of {expected}")
+                continue
+            if spec_field.label in data.rows:
+                first = data.rows[spec_field.label]
+                problems.add(spec.name, number, spec_field.label, f"duplicate of row {first} (same Setting)")
+                continue
+            data.rows[spec_field.label] = number
+            raw[spec_field.label] = value
+
+    period_length: str | None = None
+    ordered = sorted(
+        spec.fields, key=lambda f: f.label != "Period length"
+    )  # its value decides how to read First period
+    for spec_field in ordered:
+        if spec_field.label not in data.rows:
+            if spec_field.required and data.present:
+                problems.add(spec.name, None, spec_field.label, "setting is missing, but it is required")
+                data.invalid.add(spec_field.label)
+            elif spec_field.required:
+                data.invalid.add(spec_field.label)  # the missing sheet is the problem
+            data.values[spec_field.label] = spec_field.default
+            continue
+        convert = (
+            period_converter(spec_field, period_length) if spec_field.label == "First period" else converter(spec_field)
+        )
+        value, message = convert(raw[spec_field.label])
+        if message is not None:
+            problems.add(spec.name, data.rows[spec_field.label], spec_field.label, message)
+            data.invalid.add(spec_field.label)
+        data.values[spec_field.label] = value
+        if spec_field.label == "Period length" and isinstance(value, str):
+            period_length = value
+    return data
+
+
+def _period_labels(settings: SettingsData, problems: Problems) -> tuple[str, ...] | None:
+    """The planning period labels from Settings; ``None`` (and a problem) when they cannot be made."""
+    if not all(settings.ok(label) for label in ("Period length", "Periods", "First period")):
+        return None
+    length, count, first = (settings.values[label] for label in ("Period length", "Periods", "First period"))
+    assert isinstance(length, str) and isinstance(count, int) and isinstance(first, str)
+    try:
+        return period_labels(first, count, length)
+    except ValueError:
+        problems.add(
+            "Settings",
+            settings.rows.get("First period"),
+            "First period",
+            f"found {show(first)}, expected a {length} label like {PERIOD_EXAMPLES[length]}",
+        )
+        return None
+
+
+def _field_converter(spec_field: Field, period_length: str | None) -> Converter:
+    if spec_field.type == "ref" and spec_field.ref == "Periods":
+        return period_converter(spec_field, period_length)
+    return converter(spec_field)
+
+
+def _read_table(
+    path: Path, worksheet: ReadOnlyWorksheet | None, spec: SheetSpec, period_length: str | None, problems: Problems
+) -> SheetData:
+    """Read a table sheet: headers in row 1 found by label, one record per filled-in row."""
+    data = SheetData(spec, present=worksheet is not None)
+    if worksheet is None:
+        return data
+    rows = _rows(path, worksheet)
+    first = next(rows, None)
+    header = first[1] if first is not None else ()
+    by_key = {_label_key(f.label): f for f in spec.fields}
+    columns: list[tuple[int, Field, Converter]] = []
+    seen: dict[str, int] = {}
+    expected = ", ".join(repr(label) for label in spec.labels)
+    if all(is_blank(cell) for cell in header):
+        problems.add(spec.name, 1, None, f"the header row is blank, expected the columns {expected}")
+        return data
+    for index, cell in enumerate(header):
+        label = text_value(cell)
+        if label is None:
+            continue
+        spec_field = by_key.get(_label_key(label))
+        if spec_field is None:
+            problems.add(spec.name, 1, label, f"unknown column {show(label)}, expected one of {expected}")
+            continue
+        if spec_field.label in seen:
+            letters = f"{get_column_letter(seen[spec_field.label] + 1)} and {get_column_letter(index + 1)}"
+            problems.add(spec.name, 1, spec_field.label, f"the column appears twice (columns {letters})")
+            continue
+        seen[spec_field.label] = index
+        columns.append((index, spec_field, _field_converter(spec_field, period_length)))
+    data.columns = set(seen)
+    defaults: dict[str, object] = {}
+    for spec_field in spec.fields:
+        if spec_field.label in seen:
+            continue
+        defaults[spec_field.label] = None if spec_field.required else spec_field.default
+        if spec_field.required:
+            problems.add(spec.name, 1, spec_field.label, "column is missing, but it is required")
+
+    for number, values in rows:
+        if all(is_blank(_cell(values, index)) for index, _, _ in columns):
+            continue
+        record = Record(number, dict(defaults))
+        for index, spec_field, convert in columns:
+            value, message = convert(_cell(values, index))
+            if message is not None:
+                problems.add(spec.name, number, spec_field.label, message)
+                record.invalid.add(spec_field.label)
+            record.values[spec_field.label] = value
+        data.records.append(record)
+    if spec.required_rows and not data.records:
+        problems.add(spec.name, None, None, "no rows filled in, but at least one is required")
+    return data
+
+
+# --- building the plan input ---------------------------------------------------------------------
+
+
+def _typed(spec_field: Field, value: object) -> object:
+    """A validated value in the type its plan-input field has."""
+    if spec_field.type == "yesno":
+        return value == "yes"
+    if value is None:
+        return "" if spec_field.type == "text" else None
+    if spec_field.type == "integer":
+        return int(value)  # type: ignore[call-overload]
+    if spec_field.type in ("number", "money", "hours", "share"):
+        return float(value)  # type: ignore[arg-type]
+    return value
+
+
+def _fields(spec: SheetSpec, values: dict[str, object]) -> dict[str, Any]:
+    """Keyword arguments of a plan-input dataclass from a validated row, named by the spec's keys."""
+    return {f.key: _typed(f, values[f.label]) for f in spec.fields}
+
+
+def _objective(text: str) -> tuple[str, ...]:
+    return tuple(OBJECTIVE_TERMS[term] for term in text.split(OBJECTIVE_SEPARATOR))
+
+
+def _per_period(
+    records: list[Record], value_label: str, index: dict[str, int], default: float | None, name: str | None = None
+) -> tuple[float | None, ...]:
+    """One value per period from rows keyed by Period (and by Name when ``name`` is given)."""
+    values: list[float | None] = [default] * len(index)
+    for record in records:
+        if name is None or record.values["Name"] == name:
+            values[index[record.text("Period")] - 1] = record.number(value_label)
+    return tuple(values)
+
+
+def _adoption(data: WorkbookData, name: str, index: dict[str, int]) -> tuple[float, ...]:
+    shares = _per_period(data.tables["Adoption"].records, "Adoption", index, 1.0, name)
+    return tuple(1.0 if share is None else share for share in shares)
+
+
+def _start_cohorts(data: WorkbookData, roles: tuple[Role, ...]) -> tuple[StartCohort, ...]:
+    """Aggregate Headcount rows per role and unit (count-weighted cost, people under a year)."""
+    loaded_cost = {role.name: role.loaded_cost_per_year for role in roles}
+    # role, unit -> [people, people under a year, people x cost, sum of row costs, rows]
+    totals: dict[tuple[str, str], list[float]] = {}
+    for record in data.tables["Headcount"].records:
+        role, unit, count = record.text("Role"), record.text("Unit"), record.number("Count")
+        override = record.optional_number("Cost override")
+        cost = loaded_cost[role] if override is None else override
+        entry = totals.setdefault((role, unit), [0.0, 0.0, 0.0, 0.0, 0.0])
+        entry[0] += count
+        entry[1] += count if record.values["Tenure band"] == "under 1 year" else 0.0
+        entry[2] += count * cost
+        entry[3] += cost
+        entry[4] += 1
+    cohorts = []
+    for (role, unit), (people, under_one_year, weighted, row_costs, rows) in totals.items():
+        # With no people at all there is nothing to weight by; the rows' costs count equally.
+        cost_per_year = weighted / people if people > 0 else row_costs / rows
+        cohorts.append(StartCohort(role, unit, people, under_one_year, cost_per_year))
+    return tuple(cohorts)
+
+
+def _paths(data: WorkbookData, units: tuple[Unit, ...]) -> tuple[ReskillPath, ...]:
+    levels: dict[str, dict[str, float]] = {}
+    for record in data.tables["Skills"].records:
+        levels.setdefault(record.text("Group"), {})[record.text("Skill")] = record.number("Level")
+    minimums: dict[str, list[tuple[str, float]]] = {}
+    for record in data.tables["PathSkills"].records:
+        minimums.setdefault(record.text("Path"), []).append((record.text("Skill"), record.number("Minimum level")))
+    headcount = data.tables["Headcount"].records
+    paths = []
+    for record in data.tables["ReskillPaths"].records:
+        kwargs = _fields(data.tables["ReskillPaths"].spec, record.values)
+        needs = tuple(minimums.get(kwargs["name"], ()))
+        eligible: tuple[tuple[str, float], ...] | None = None
+        if needs:
+            people = dict.fromkeys((unit.name for unit in units), 0.0)
+            for group in headcount:
+                if group.values["Role"] != kwargs["from_role"]:
+                    continue
+                # A group without a row for a skill has level 0 in it.
+                skills = levels.get(group.text("Group"), {})
+                if all(skills.get(skill, 0.0) >= minimum for skill, minimum in needs):
+                    people[group.text("Unit")] += group.number("Count")
+            eligible = tuple(people.items())
+        paths.append(ReskillPath(**kwargs, min_skills=needs, eligible=eligible))
+    return tuple(paths)
+
+
+def build_plan_input(data: WorkbookData, provenance: tuple[tuple[str, str], ...] = ()) -> PlanInput:
+    """Convert workbook data that has no problems into the frozen plan input.
+
+    Parameters
+    ----------
+    data
+        What :func:`read_workbook_data` read, with no problems reported.
+    provenance
+        Pairs naming where the values came from.
+    """
+    tables = data.tables
+    assert data.period_labels is not None
+    labels = data.period_labels
+    index = {label: number for number, label in enumerate(labels, start=1)}
+
+    settings_kwargs = _fields(SETTINGS, data.settings.values)
+    settings_kwargs["objective"] = _objective(settings_kwargs["objective"])
+    settings = Settings(**settings_kwargs)
+
+    roles = tuple(Role(**_fields(tables["Roles"].spec, r.values)) for r in tables["Roles"].records)
+    units = tuple(Unit(**_fields(tables["Units"].spec, r.values)) for r in tables["Units"].records)
+    work_types = tuple(WorkType(**_fields(tables["WorkTypes"].spec, r.values)) for r in tables["WorkTypes"].records)
+    by_work_type = {work_type.name: work_type for work_type in work_types}
+
+    demand = []
+    for record in tables["Demand"].records:
+        work_type = by_work_type[record.text("Work type")]
+        hours = demand_hours(record)
+        assert hours is not None
+        must_meet = record.values["Must meet"]
+        demand.append(
+            Demand(
+                unit=record.text("Unit"),
+                work_type=work_type.name,
+                period=index[record.text("Period")],
+                hours=hours,
+                must_meet=work_type.must_meet if must_meet is None else must_meet == "yes",
+                unmet_penalty_per_hour=work_type.unmet_penalty_per_hour,
+            )
+        )
+
+    effectiveness = tuple(
+        (r.text("Role"), r.text("Work type"), r.number("Effectiveness"))
+        for r in tables["Effectiveness"].records
+        if r.number("Effectiveness") > 0
+    )
+
+    sources = []
+    for record in tables["Capacity"].records:
+        kwargs = _fields(tables["Capacity"].spec, record.values)
+        scope = tuple(
+            ScopeRule(r.text("Work type"), r.text("Segment"), r.number("Max share"))
+            for r in tables["CapacityScope"].records
+            if r.values["Source"] == kwargs["name"]
+        )
+        sources.append(ExternalSource(**kwargs, scope=scope, adoption=_adoption(data, kwargs["name"], index)))
+
+    copilots = []
+    for record in tables["Copilots"].records:
+        kwargs = _fields(tables["Copilots"].spec, record.values)
+        copilots.append(Copilot(**kwargs, adoption=_adoption(data, kwargs["name"], index)))
+
+    policy = Policy(
+        budget=_per_period(tables["Budget"].records, "Budget", index, None),
+        min_human_share=tuple((r.text("Segment"), r.number("Min human share")) for r in tables["SegmentRules"].records),
+        **_fields(POLICY, data.policy.values),
+    )
+    ratios = tuple(Ratio(**_fields(tables["Ratios"].spec, r.values)) for r in tables["Ratios"].records)
+
+    return PlanInput(
+        settings=settings,
+        period_labels=labels,
+        roles=roles,
+        units=units,
+        work_types=work_types,
+        start=_start_cohorts(data, roles),
+        demand=tuple(demand),
+        effectiveness=effectiveness,
+        paths=_paths(data, units),
+        sources=tuple(sources),
+        copilots=tuple(copilots),
+        policy=policy,
+        ratios=ratios,
+        provenance=provenance,
+    )
