@@ -75,6 +75,12 @@ def number(value: float) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def people(value: float) -> str:
+    """A count of people in words: ``1 person``, ``10.6 people``."""
+    text = number(value)
+    return f"{text} person" if text == "1" else f"{text} people"
+
+
 def share(value: float) -> str:
     """A share as a percentage with at most four significant digits (``0.25`` is ``25%``)."""
     return f"{value * 100:.4g}%"
@@ -241,7 +247,7 @@ class _Checker:
             previous = self.end(role_name, unit, t - 1)
             if self.differ(row.start, previous):
                 before = "today's headcount is" if t == 1 else f"{self.label(t - 1)} ended with"
-                self.say(f"{where}: starts with {number(row.start)} people, but {before} {number(previous)}.")
+                self.say(f"{where}: starts with {people(row.start)}, but {before} {number(previous)}.")
             if t == 1:
                 young = self.young.get((role_name, unit), 0.0)
                 leavers = (previous - young) * a + young * a1
@@ -264,7 +270,7 @@ class _Checker:
             expected += -row.reskilled_out + row.reskilled_in + row.returned
             if self.differ(row.end, expected, *terms):
                 self.say(
-                    f"{where}: ends with {number(row.end)} people, but start minus leavers plus hires who stay "
+                    f"{where}: ends with {people(row.end)}, but start minus leavers plus hires who stay "
                     f"minus layoffs minus reskilled out plus reskilled in plus returned gives {number(expected)}."
                 )
             for label, value in (
@@ -317,10 +323,10 @@ class _Checker:
                         (resk.left, left, "leave, but the path gives"),
                     ):
                         if self.differ(value, expected, earlier):
-                            self.say(f"{where}: {number(value)} people {what} {number(expected)}.")
+                            self.say(f"{where}: {people(value)} {what} {number(expected)}.")
                     if self.differ(resk.in_training, training):
                         self.say(
-                            f"{where}: {number(resk.in_training)} people in training, but the starts of the last "
+                            f"{where}: {people(resk.in_training)} in training, but the starts of the last "
                             f"{path.duration} periods give {number(training)}."
                         )
                     fee = path.cost_per_person * resk.started
@@ -365,7 +371,7 @@ class _Checker:
                     ramping += earlier.hires * keep if earlier is not None else 0.0
             if self.differ(row.ramping, ramping):
                 self.say(
-                    f"{where}: {number(row.ramping)} people ramping, but hires of the last {role.ramp_periods} "
+                    f"{where}: {people(row.ramping)} ramping, but hires of the last {role.ramp_periods} "
                     f"periods who stayed give {number(ramping)}."
                 )
             present = row.end - (1.0 - role.ramp_productivity) * ramping
@@ -391,9 +397,9 @@ class _Checker:
                         f"{where}: capacity is {number(row.capacity_hours)} hours, outside the {number(low)} to "
                         f"{number(high)} hours that headcount, ramping, reduced hours and copilot seats allow."
                     )
-            on_board = f"the {number(row.end)} people on board"
+            on_board = f"the {people(row.end)} on board"
             if self.above(row.reduced_hours, row.end):
-                self.say(f"{where}: {number(row.reduced_hours)} people on reduced hours, more than {on_board}.")
+                self.say(f"{where}: {people(row.reduced_hours)} on reduced hours, more than {on_board}.")
             if copilots and self.above(row.copilot_seats, len(copilots) * row.end):
                 self.say(f"{where}: {number(row.copilot_seats)} copilot seats, more than {on_board}.")
             if not copilots and self.above(row.copilot_seats, 0.0):
@@ -541,7 +547,7 @@ class _Checker:
                 if self.above(layoffs, cap, at_start):
                     self.say(
                         f"{label}: {number(layoffs)} layoffs, above the cap of {number(cap)} "
-                        f"({share(policy.layoff_cap_share)} of the {number(at_start)} people at the start "
+                        f"({share(policy.layoff_cap_share)} of the {people(at_start)} at the start "
                         "of the period)."
                     )
             if policy.layoff_cap_people is not None and self.above(layoffs, policy.layoff_cap_people):
@@ -561,7 +567,7 @@ class _Checker:
                     if self.above(role_layoffs, cap, role_start):
                         self.say(
                             f"{role_name}, {label}: {number(role_layoffs)} layoffs, above the cap of {number(cap)} "
-                            f"({share(role.layoff_cap_share)} of the {number(role_start)} people at the start "
+                            f"({share(role.layoff_cap_share)} of the {people(role_start)} at the start "
                             "of the period)."
                         )
                 hires = sum(row.hires for row in mine)
@@ -570,7 +576,7 @@ class _Checker:
                 reduced = sum(row.reduced_hours for row in mine)
                 if self.above(reduced, role.reduced_hours_cap):
                     self.say(
-                        f"{role_name}, {label}: {number(reduced)} people on reduced hours, above the cap of "
+                        f"{role_name}, {label}: {people(reduced)} on reduced hours, above the cap of "
                         f"{number(role.reduced_hours_cap)}."
                     )
 
@@ -582,7 +588,7 @@ class _Checker:
                 starts = sum(self.started(path.name, u, t) for u in self.units)
                 seats = path.seats_per_period
                 if seats is not None and self.above(starts, seats):
-                    self.say(f"{path.name}, {label}: {number(starts)} people start, above the {number(seats)} seats.")
+                    self.say(f"{path.name}, {label}: {people(starts)} start, above the {number(seats)} seats.")
                 if path.cap_share_of_target is None:
                     continue
                 for unit in self.units:
@@ -591,7 +597,7 @@ class _Checker:
                     cap = path.cap_share_of_target * target
                     if self.above(started, cap, target):
                         self.say(
-                            f"{path.name} in {unit}, {label}: {number(started)} people start, above "
+                            f"{path.name} in {unit}, {label}: {people(started)} start, above "
                             f"{share(path.cap_share_of_target)} of the {number(target)} {path.to_role} there "
                             f"({number(cap)})."
                         )
@@ -602,7 +608,7 @@ class _Checker:
                 total = sum(self.started(path.name, unit, t) for t in self.periods)
                 if eligible is not None and self.above(total, eligible):
                     self.say(
-                        f"{path.name} in {unit}: {number(total)} people start over the horizon, above the "
+                        f"{path.name} in {unit}: {people(total)} start over the horizon, above the "
                         f"{number(eligible)} who are eligible."
                     )
 
@@ -644,7 +650,7 @@ class _Checker:
                     self.say(f"{where}: {label} is {number(value)}, not a whole number.")
         for (path, unit, t), resk in ((k, self.reskill[k]) for k in _sorted(self.reskill)):
             if self.fractional(resk.started):
-                self.say(f"{path} in {unit}, {self.label(t)}: {number(resk.started)} people start, not a whole number.")
+                self.say(f"{path} in {unit}, {self.label(t)}: {people(resk.started)} start, not a whole number.")
         for (source, unit, t), src in ((k, self.source_rows[k]) for k in _sorted(self.source_rows)):
             if self.fractional(src.units):
                 self.say(f"{source} in {unit}, {self.label(t)}: {number(src.units)} units, not a whole number.")
@@ -663,7 +669,7 @@ class _Checker:
             if self.differ(row.salary_cost, salary):
                 self.say(
                     f"{where}: salary cost is {number(row.salary_cost)}, but {number(rate)} a year for "
-                    f"{number(row.end)} people on board and {number(row.in_training)} in training gives "
+                    f"{people(row.end)} on board and {number(row.in_training)} in training gives "
                     f"{number(salary)}."
                 )
             parts = {
@@ -713,7 +719,7 @@ class _Checker:
                 booked = float(getattr(line, name))
                 if self.differ(booked, components[t][name]):
                     self.say(
-                        f"{label}: {COST_LABELS[name].lower()} cost is {number(booked)}, but the plan gives "
+                        f"{label}: {COST_LABELS[name]} cost {number(booked)}, but the plan gives "
                         f"{number(components[t][name])}."
                     )
             if self.differ(line.total, row_costs[t], *components[t].values()):

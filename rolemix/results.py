@@ -200,7 +200,7 @@ class PeriodCost:
 
     @property
     def total(self) -> float:
-        return sum(getattr(self, name) for name in COST_COMPONENTS)
+        return float(sum(getattr(self, name) for name in COST_COMPONENTS))
 
 
 @dataclass(frozen=True)

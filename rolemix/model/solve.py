@@ -35,6 +35,8 @@ class SolveOptions:
     solver: str | None = None
     objective: tuple[str, ...] | None = None
     explain: bool = True
+    #: Most layoffs over the whole horizon (the epsilon of the cost-versus-layoffs frontier).
+    max_total_layoffs: float | None = None
 
 
 def effective_settings(plan_input: PlanInput, options: SolveOptions | None) -> PlanInput:
@@ -180,6 +182,8 @@ def solve_plan(
     say("building the model")
     model = build_model(data, whole_people=settings.whole_people)
     say(f"model built: {len(model.problem.variables())} variables, {model.problem.numConstraints()} constraints")
+    if options is not None and options.max_total_layoffs is not None:
+        model.add("frontier_layoffs", model.term("layoffs"), pulp.LpConstraintLE, options.max_total_layoffs)
     stages: list[StageOutcome] = []
     run: _Run | None = None
     for index, term in enumerate(settings.objective):

@@ -8,6 +8,7 @@ read as a formula.  Nothing here knows about plans; the sheet builders in
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -48,12 +49,16 @@ NUMBER_FORMATS: dict[str, str] = {
 #: (OWASP's list, plus the full-width forms some input methods type).
 FORMULA_TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
+MAX_CELL_TEXT = 32_767
+
 TITLE_FONT = Font(bold=True, size=16)
 HEADING_FONT = Font(bold=True, size=12)
 BOLD = Font(bold=True)
 NOTE_FONT = Font(italic=True, color="595959")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TABLE_STYLE = "TableStyleMedium2"
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 HIGHLIGHT = PatternFill("solid", fgColor="FFF2CC")
 
 _LINE_BREAKS = re.compile(r"[\r\n]+")
@@ -70,11 +75,13 @@ def neutralise(text: str) -> tuple[str, bool]:
     Returns
     -------
     tuple of (str, bool)
-        The text without the control characters a workbook cannot hold, and
+        The text without the control characters a workbook cannot hold (and
+        cut to the 32,767 characters a cell can hold), and
         whether it starts like a formula and so needs Excel's quote prefix
         (the apostrophe a person would type to force text).
     """
-    clean = ILLEGAL_CHARACTERS_RE.sub("", text)
+    # Excel refuses (with a repair prompt) a cell longer than 32,767 characters.
+    clean = ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_TEXT]
     return clean, clean.startswith(FORMULA_TRIGGERS)
 
 
@@ -215,7 +222,10 @@ def write_table(
     headers = unique_headers([column.header for column in columns])
     for offset, header in enumerate(headers):
         cell = put(ws.cell(row=top, column=left + offset), header)
+        # Explicit header colours as well as the table style: LibreOffice prints without table styles.
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
     for row_offset, values in enumerate(materialised, start=1):
         for offset, (column, value) in enumerate(zip(columns, values, strict=True)):
             if isinstance(value, Shown):
@@ -230,27 +240,35 @@ def write_table(
     table = Table(displayName=names.claim(name), ref=ref)
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
     ws.add_table(table)
+    header_lines = 1
     for offset, (column, header) in enumerate(zip(columns, headers, strict=True)):
         letter = get_column_letter(left + offset)
         width = column.width if column.width is not None else _fitting_width(header, materialised, offset, column)
-        current = ws.column_dimensions[letter].width
-        ws.column_dimensions[letter].width = max(width, current or 0.0)
+        width = max(width, ws.column_dimensions[letter].width or 0.0)
+        ws.column_dimensions[letter].width = width
+        header_lines = max(header_lines, min(3, math.ceil((len(header) + 2) / width)))
+    if header_lines > 1:
+        # Excel does not grow a row for wrapped text on opening; say how tall the header is.
+        ws.row_dimensions[top].height = 15.0 * header_lines
     return TableRange(top, top + 1, last_row, left, last_column)
 
 
 def _fitting_width(header: str, rows: Sequence[Sequence[object]], index: int, column: Column) -> float:
-    """A column width (in characters) that shows the header and most values without wrapping."""
-    longest = max((len(header) + 3) if len(header) <= 24 else 16, 8)
+    """A column width (in characters) that shows every value; long headers wrap instead of widening numbers."""
+    longest = 0
+    numeric = True
     for values in rows[:500]:
         value = values[index]
         if isinstance(value, Shown):
             value = value.value
         if isinstance(value, str):
-            longest = max(longest, len(value) + 2)
+            numeric = False
+            longest = max(longest, len(value))
         elif isinstance(value, float | int) and not isinstance(value, bool):
-            shown = f"{value:,.1f}" if column.kind not in ("share", "share_change") else "100.0%"
-            longest = max(longest, len(shown) + 3)
-    return float(min(longest, 60))
+            shown = "+100.0%" if column.kind.startswith("share") else f"+{value:,.1f}"
+            longest = max(longest, len(shown))
+    header_room = min(len(header), 10 if numeric else 24)
+    return float(min(max(longest, header_room, 6) + 3, 60))
 
 
 def print_setup(

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.legend import LegendEntry
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -41,8 +41,11 @@ CHART_HEIGHT_CM = 13.5
 ROWS_PER_CHART = 28
 #: First column of the chart data (column R), clear of the 24 cm charts.
 DATA_COLUMN = 18
-#: Last column printed (the charts, not their data).
-LAST_PRINTED_COLUMN = "P"
+#: Last column printed (the charts, not their data) and the width of each printed column: 15 columns of
+#: width 8 are 61 pixels each, 24.2 cm in all, just wider than a chart, so fitting the print area to the page
+#: width prints every chart at full size on A4 or Letter landscape.
+LAST_PRINTED_COLUMN = "O"
+PRINTED_COLUMN_WIDTH = 8.0
 
 HEADCOUNT_TITLE = "Headcount by role"
 COST_TITLE = "Cost by component per period"
@@ -129,6 +132,8 @@ def add_charts(ws: Worksheet, names: TableNames, result: PlanResult, baseline: P
     baseline
         The do-nothing baseline; without it there is no cost bridge.
     """
+    for column in range(1, column_index_from_string(LAST_PRINTED_COLUMN) + 1):
+        ws.column_dimensions[get_column_letter(column)].width = PRINTED_COLUMN_WIDTH
     text_cell(ws, 1, 1, "Charts for the board pack (16:9). The numbers they show are in the tables from column "
               f"{get_column_letter(DATA_COLUMN)} on.", HEADING_FONT)
     if not result.outcome.has_plan:

@@ -3,6 +3,11 @@
 LibreOffice runs headless with a private profile folder, so several runs at
 once do not fight over one profile, and with a time limit.  The plan file is
 never changed: a temporary copy holding only the two sheets is converted.
+
+The workbook uses Excel's default font, Calibri.  Where it is missing,
+LibreOffice substitutes a wider font and prints the pages a little smaller;
+the metric-compatible Carlito font (Debian/Ubuntu: fonts-crosextra-carlito)
+gives the layout Excel shows.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -98,7 +99,8 @@ def write_plan_workbook(
         value a scenario file changed; listed and marked on Assumptions.
     into_copy_of
         Input workbook whose sheets are kept (values untouched) after the
-        result sheets; the input file itself is never written.
+        result sheets; the input file itself is never written.  Sheets named
+        like a result sheet (from a plan written into it before) are replaced.
     generated_at
         Time stamp printed on the Summary and Assumptions (now when ``None``).
 
@@ -252,8 +254,8 @@ def _key_figure_rows(plan: KeyFigures, baseline: KeyFigures | None, currency: st
         ("Layoffs (people)", "layoffs", "people", "people_change"),
         ("People reskilled (started a path)", "reskilled", "people", "people_change"),
         ("Share of demand served by AI agents", "ai_share", "share", "share_change"),
-        ("Share of demand served by partners and contractors", "other_external_share", "share", "share_change"),
-        ("Demand coverage (share of demand served)", "coverage", "share", "share_change"),
+        ("Share served by partners and contractors", "other_external_share", "share", "share_change"),
+        ("Demand coverage (share served)", "coverage", "share", "share_change"),
         ("Unmet demand (hours)", "unmet_hours", "hours", "hours_change"),
     ]
     rows: list[list[object]] = []
@@ -296,7 +298,7 @@ def _summary(ws: Worksheet, names: TableNames, result: PlanResult, baseline: Pla
 
     plan_figures = key_figures(result)
     base_figures = key_figures(usable_baseline) if usable_baseline is not None else None
-    key_columns = [Column("Measure", width=48), Column("Plan", "number")]
+    key_columns = [Column("Measure"), Column("Plan", "number")]
     if base_figures is not None:
         key_columns += [Column("Do-nothing baseline", "number"), Column("Difference", "number")]
     text_cell(ws, 6, 1, "Key figures", HEADING_FONT)
@@ -355,7 +357,8 @@ def _summary(ws: Worksheet, names: TableNames, result: PlanResult, baseline: Pla
         component_rows.append(row)
     write_table(ws, names, "summary_cost_by_component", component_columns, component_rows, top=below + 1,
                 left=mix_left)
-    ws.column_dimensions["A"].width = 48
+    # A narrow gap between the left and right tables keeps the page as large as possible when printed.
+    ws.column_dimensions[get_column_letter(mix_left - 1)].width = 2
     print_setup(ws, fit_height=True)
 
 

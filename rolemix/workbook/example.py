@@ -33,7 +33,7 @@ PERIODS = 8
 FIRST_PERIOD = "2027-Q1"
 
 #: How close to the best plan the solver must prove its plan, and how long it may try.
-SOLVER_GAP = 0.001
+SOLVER_GAP = 0.005
 SOLVER_TIME_LIMIT = 120
 
 ACCOUNT_EXECUTIVE = "Account executive"

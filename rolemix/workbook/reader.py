@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 import warnings as python_warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -161,17 +161,30 @@ def read_workbook_data(path: Path, problems: Problems) -> WorkbookData:
     FileRefused
         When openpyxl cannot parse the workbook (it is damaged).
     """
-    with python_warnings.catch_warnings():
+    # The reader opens the file itself (read-only) and closes it whatever openpyxl does on a damaged file.
+    with path.open("rb") as stream, python_warnings.catch_warnings():
         # openpyxl warns about workbook features it drops (extensions, styles); they do not matter for reading data.
         python_warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
         try:
-            workbook = load_workbook(str(path), read_only=True, data_only=True, keep_links=False)
+            workbook = load_workbook(stream, read_only=True, data_only=True, keep_links=False)
         except Exception as error:  # openpyxl raises many kinds of errors for a damaged file
             raise FileRefused(damaged_message(path, error)) from None
         try:
-            return _read_sheets(path, workbook.sheetnames, workbook.__getitem__, problems)
+            return _read_sheets(path, workbook.sheetnames, _sheet_opener(path, workbook), problems)
         finally:
             workbook.close()
+
+
+def _sheet_opener(path: Path, workbook: Any) -> Callable[[str], Any]:
+    """``workbook[name]``, refusing the file when the sheet cannot even be sized (damaged XML)."""
+
+    def open_sheet(name: str) -> Any:
+        try:
+            return workbook[name]
+        except Exception as error:  # openpyxl parses the sheet's start here
+            raise FileRefused(damaged_message(path, error)) from None
+
+    return open_sheet
 
 
 def _sheet_key(name: str) -> str:
@@ -183,7 +196,7 @@ def _label_key(label: str) -> str:
     return " ".join(label.split()).lower()
 
 
-def _read_sheets(path: Path, names: list[str], sheet_of: Any, problems: Problems) -> WorkbookData:
+def _read_sheets(path: Path, names: list[str], sheet_of: Callable[[str], Any], problems: Problems) -> WorkbookData:
     found: dict[str, Any] = {}
     misnamed: dict[str, str] = {}
     for spec in SHEETS:

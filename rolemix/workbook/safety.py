@@ -238,11 +238,7 @@ def check_xml_declarations(path: Path, archive: zipfile.ZipFile) -> None:
         root = _ROOT_START.search(text)
         prolog = text if root is None else text[: root.start()]
         if _DECLARATION.search(prolog):
-            raise FileRefused(
-                f"{path.name} contains an XML DOCTYPE or ENTITY declaration (in {member.filename}), "
-                "which Excel never writes and which can be used to attack the reader: it was not read. "
-                "Open it in Excel and save it as a new .xlsx."
-            )
+            raise FileRefused(declaration_message(path, member.filename))
         if root is None and member.file_size > len(head):
             raise FileRefused(
                 f"{path.name} has an XML part ({member.filename}) with an unusually long preamble: "
@@ -300,6 +296,15 @@ def check_workbook_file(path: str | Path) -> tuple[str, ...]:
     if file.suffix.lower() in MACRO_SUFFIXES:
         return (MACRO_WARNING.format(name=file.name),)
     return ()
+
+
+def declaration_message(path: Path, part: str) -> str:
+    """Return the sentence shown for a workbook whose XML declares a DOCTYPE or an ENTITY."""
+    return (
+        f"{path.name} contains an XML DOCTYPE or ENTITY declaration (in {part}), "
+        "which Excel never writes and which can be used to attack the reader: it was not read. "
+        "Open it in Excel and save it as a new .xlsx."
+    )
 
 
 def damaged_message(path: Path, error: BaseException | None = None) -> str:
