@@ -377,8 +377,12 @@ RESKILL_PATH_FACTS: dict[str, PathFacts] = {
 }
 
 POLICY_LAYOFF_CAP_SHARE = 0.04
-#: Budget per quarter relative to today's salary bill: tight, since it also pays hiring, training and AI.
+#: Budget of the first quarter relative to today's salary bill: tight, since it also pays hiring, training and AI.
 BUDGET_HEADROOM = 1.02
+#: The budget then falls by this share of today's salary bill each quarter (a cost-reduction target) ...
+BUDGET_CUT_PER_QUARTER = 0.01
+#: ... down to this share of today's salary bill, where it stays.
+BUDGET_FLOOR = 0.92
 #: Budgets are rounded up to this amount.
 BUDGET_ROUNDING = 10_000
 
@@ -625,6 +629,21 @@ def salary_bill_per_quarter(headcount: Sequence[Mapping[str, object]]) -> float:
     return total / 4
 
 
+def budgets(run_rate: float, periods: int) -> list[int]:
+    """Budget per quarter: today's salary bill x :data:`BUDGET_HEADROOM`, cut each quarter down to the floor.
+
+    Parameters
+    ----------
+    run_rate
+        Today's salary bill for one quarter.
+    periods
+        Number of quarters.
+    """
+    shares = [max(BUDGET_FLOOR, BUDGET_HEADROOM - BUDGET_CUT_PER_QUARTER * index) for index in range(periods)]
+    # Rounded up, so rounding never makes a budget tighter than intended.
+    return [math.ceil(run_rate * share / BUDGET_ROUNDING) * BUDGET_ROUNDING for share in shares]
+
+
 def _role_rows(roles: Sequence[str], headcount_by_role: Mapping[str, int]) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for role in roles:
@@ -745,7 +764,7 @@ def generate_rows(employees: int, regions: int, segments: int, roles: int, perio
     capacity, scope = _capacity_rows(demand, segment_of, segment_names, labels[0])
     copilots = {name: facts for name, facts in COPILOT_FACTS.items() if facts[0] in role_names}
     paths, path_skills = _path_rows(role_names, headcount_by_role)
-    budget = math.ceil(salary_bill_per_quarter(headcount) * BUDGET_HEADROOM / BUDGET_ROUNDING) * BUDGET_ROUNDING
+    run_rate = salary_bill_per_quarter(headcount)
     sources = [str(row["Source"]) for row in capacity]
     ramps: dict[str, tuple[float, ...]] = {}
     if AI_AGENT in sources:
@@ -800,7 +819,7 @@ def generate_rows(employees: int, regions: int, segments: int, roles: int, perio
             for label, share in zip(labels, ramp, strict=True)
         ],
         "Policy": {"Layoff cap share": POLICY_LAYOFF_CAP_SHARE},
-        "Budget": [{"Period": label, "Budget": budget} for label in labels],
+        "Budget": [{"Period": label, "Budget": budget} for label, budget in zip(labels, budgets(run_rate, periods), strict=True)],
         "Ratios": _ratio_rows(segment_names, role_names),
         "SegmentRules": [
             {"Segment": segment, "Min human share": SEGMENT_FACTS[segment].min_human_share} for segment in segment_names

@@ -9,6 +9,7 @@ import hashlib
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import openpyxl.xml
 import pytest
@@ -16,12 +17,15 @@ import pytest
 from rolemix.errors import FileRefused
 from rolemix.inputs import PlanInput
 from rolemix.workbook import safety
+from rolemix.workbook.cells import DeclarationFound, hardened_parser
 from rolemix.workbook.example import example_rows
 from rolemix.workbook.reader import read_plan_input
 from rolemix.workbook.safety import check_file_exists, openpyxl_parses_safely
 from rolemix.workbook.template import write_input_workbook
 
 MIB = 1024 * 1024
+
+EXAMPLE: dict[str, Any] = example_rows()
 
 
 @pytest.fixture(scope="module")
@@ -162,14 +166,14 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
 
 def test_damaged_sheet_xml(tmp_path: Path, example_bytes: bytes) -> None:
     path = tmp_path / "broken.xlsx"
-    cut_short = b'<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c>'
+    cut_short = b'<?xml version="1.0"?><worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c>'
 
     def break_roles(name: str, data: bytes) -> bytes:
         return cut_short if name == "xl/worksheets/sheet3.xml" else data
 
     rezip(example_bytes, path, break_roles)
     assert refusal(path) == (
-        "broken.xlsx is damaged or incomplete and cannot be read (no element found: line 1, column 82): "
+        "broken.xlsx is damaged or incomplete and cannot be read (no element found: line 1, column 76): "
         "copy it again from where it came from, or open it in Excel and save it as .xlsx."
     )
 
@@ -238,7 +242,7 @@ def test_doctype_inside_a_comment_is_harmless(tmp_path: Path, example_bytes: byt
         return b'<?xml version="1.0"?><!-- <!DOCTYPE x> was here -->' + _after_declaration(data)
 
     rezip(example_bytes, path, plant)
-    assert len(read_unchanged(path).roles) == len(example_rows()["Roles"])  # type: ignore[arg-type]
+    assert len(read_unchanged(path).roles) == len(EXAMPLE["Roles"])
 
 
 def test_zip_bomb_member(tmp_path: Path, example_bytes: bytes) -> None:
@@ -279,18 +283,38 @@ def test_member_count_limit(tmp_path: Path, example_bytes: bytes, monkeypatch: p
     )
 
 
-def test_openpyxl_parses_through_defusedxml(
-    tmp_path: Path, example_bytes: bytes, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_openpyxl_parses_through_defusedxml() -> None:
+    # Other code that opens workbooks with openpyxl relies on this second line of defence.
     assert openpyxl.xml.DEFUSEDXML is True
     assert openpyxl_parses_safely() is True
-    monkeypatch.setattr(openpyxl.xml, "DEFUSEDXML", False)
-    path = tmp_path / "plan.xlsx"
-    path.write_bytes(example_bytes)
-    assert refusal(path) == (
-        "plan.xlsx was not read: openpyxl is not parsing through defusedxml "
-        "(install defusedxml and leave OPENPYXL_DEFUSEDXML unset)."
-    )
+
+
+def test_cell_reader_refuses_declarations_the_scan_did_not_see(
+    tmp_path: Path, example_bytes: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Switch the byte scan off: the cell reader's own parser must still refuse the DOCTYPE.
+    monkeypatch.setattr(safety, "check_xml_declarations", lambda path, archive: None)
+    path = tmp_path / "bomb.xlsx"
+
+    def plant(name: str, data: bytes) -> bytes:
+        return BILLION_LAUGHS + _after_declaration(data) if name == "xl/worksheets/sheet3.xml" else data
+
+    rezip(example_bytes, path, plant)
+    assert refusal(path) == DECLARATION_REFUSED.format(part="xl/worksheets/sheet3.xml")
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        BILLION_LAUGHS + b"<root>&lol2;</root>",
+        b'<!DOCTYPE r SYSTEM "file:///etc/passwd"><r/>',
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY % p SYSTEM "http://example.com/x.dtd"> %p;]><r/>',
+    ],
+)
+def test_hardened_parser_refuses_every_declaration(document: bytes) -> None:
+    parser = hardened_parser(lambda name, attributes: None, lambda name: None, lambda text: None)
+    with pytest.raises(DeclarationFound):
+        parser.Parse(document, True)
 
 
 def test_macro_enabled_workbook_is_read_with_a_warning(tmp_path: Path, example_bytes: bytes) -> None:
@@ -298,7 +322,7 @@ def test_macro_enabled_workbook_is_read_with_a_warning(tmp_path: Path, example_b
     path.write_bytes(example_bytes)
     warnings: list[str] = []
     plan = read_unchanged(path, warnings)
-    assert len(plan.units) == len(example_rows()["Units"])  # type: ignore[arg-type]
+    assert len(plan.units) == len(EXAMPLE["Units"])
     assert warnings == [
         "plan.xlsm is a macro-enabled workbook: it is read as data and its macros are ignored (never run)."
     ]

@@ -8,13 +8,18 @@ hand-checkable plan) with one planted error each.  Every read goes through
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import hashlib
+import zipfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from rolemix.errors import InputError
 from rolemix.inputs import (
@@ -33,6 +38,7 @@ from rolemix.inputs import (
     WorkType,
 )
 from rolemix.spec import SETTINGS
+from rolemix.workbook.cells import open_workbook_cells
 from rolemix.workbook.example import TEMPLATES_DIR, example_rows
 from rolemix.workbook.reader import read_plan_input, summary
 from rolemix.workbook.template import write_blank_template, write_input_workbook
@@ -86,7 +92,7 @@ def set_cells(path: Path, sheet: str, cells: dict[str, object]) -> None:
     workbook = load_workbook(path)
     for coordinate, value in cells.items():
         cell = workbook[sheet][coordinate]
-        cell.value = value  # type: ignore[assignment]
+        cell.value = value
         if isinstance(value, dt.datetime):
             cell.number_format = "yyyy-mm-dd"
     workbook.save(path)
@@ -190,7 +196,7 @@ def tiny() -> Rows:
 
 def test_shipped_example_reads_with_the_expected_counts() -> None:
     path = TEMPLATES_DIR / "example-software-co.xlsx"
-    rows = example_rows()
+    rows: Rows = example_rows()
     plan = read_unchanged(path)
     headcount = sum(row["Count"] for row in rows["Headcount"])
     assert [role.name for role in plan.roles] == [row["Role"] for row in rows["Roles"]]
@@ -687,6 +693,24 @@ def test_demand_no_one_can_serve(tmp_path: Path) -> None:
     ]
 
 
+def test_demand_coverage_is_not_judged_from_rows_with_problems(tmp_path: Path) -> None:
+    rows = tiny()
+    rows["Roles"][1]["Hires cap"] = 0
+    rows["ReskillPaths"] = rows["PathSkills"] = []
+    rows["Demand"].append({"Unit": "South", "Work type": "tech", "Period": "2028-Q1", "Hours": 100})
+    # The Seller's tech effectiveness has a typo: it may well be the capacity that serves South's tech demand.
+    rows["Effectiveness"][1]["Effectiveness"] = "abc"
+    assert problems_in(write(tmp_path, rows)) == [
+        "Effectiveness, row 3, column 'Effectiveness': found 'abc', expected a number"
+    ]
+    path = write(tmp_path, tiny(), "no-effectiveness.xlsx")
+    workbook = load_workbook(path)
+    del workbook["Effectiveness"]
+    workbook.save(path)
+    workbook.close()
+    assert problems_in(path) == ["Effectiveness: sheet is missing, but it is required"]
+
+
 @pytest.mark.parametrize(
     "lever",
     ["hire engineers", "reskill sellers", "bot covers tech in SMB"],
@@ -845,3 +869,130 @@ def test_settings_layout_problems(tmp_path: Path) -> None:
         "Settings, row 4, column 'Period length': duplicate of row 2 (same Setting)",
         "Settings, row 5, column 'Setting': blank, but a setting name is required next to a value",
     ]
+
+
+# --- the cell reader agrees with openpyxl --------------------------------------------------------
+
+LIBREOFFICE_TINY = Path(__file__).parent / "data" / "validate" / "tiny-libreoffice.xlsx"
+
+
+def openpyxl_rows(path: Path) -> dict[str, dict[int, tuple[object, ...]]]:
+    """Every sheet's filled-in rows as openpyxl reads them (read-only, cached values)."""
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    try:
+        sheets: dict[str, dict[int, tuple[object, ...]]] = {}
+        for worksheet in workbook.worksheets:
+            worksheet.reset_dimensions()
+            rows = {}
+            for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
+                trimmed = trim(values)
+                if trimmed:
+                    rows[number] = trimmed
+            sheets[worksheet.title] = rows
+        return sheets
+    finally:
+        workbook.close()
+
+
+def cell_reader_rows(path: Path) -> dict[str, dict[int, tuple[object, ...]]]:
+    """Every sheet's filled-in rows as the cell reader reads them; the file stays byte-identical."""
+    before = sha256(path)
+    with open_workbook_cells(path) as cells:
+        rows = {
+            name: {number: trim(values) for number, values in cells.rows(name) if trim(values)}
+            for name in cells.sheetnames
+        }
+    assert sha256(path) == before
+    return rows
+
+
+def trim(values: tuple[object, ...]) -> tuple[object, ...]:
+    end = len(values)
+    while end and values[end - 1] is None:
+        end -= 1
+    return tuple(values[:end])
+
+
+def test_libreoffice_saved_workbook_reads_like_the_original(tmp_path: Path) -> None:
+    original = read_unchanged(write(tmp_path, tiny()))
+    saved_by_libreoffice = read_unchanged(LIBREOFFICE_TINY)
+    assert dataclasses.replace(saved_by_libreoffice, provenance=()) == dataclasses.replace(original, provenance=())
+
+
+@pytest.mark.parametrize("source", ["example", "libreoffice"])
+def test_cell_reader_agrees_with_openpyxl(tmp_path: Path, source: str) -> None:
+    path = LIBREOFFICE_TINY if source == "libreoffice" else write(tmp_path, example_rows())
+    assert cell_reader_rows(path) == openpyxl_rows(path)
+
+
+@pytest.mark.parametrize("epoch", ["1900", "1904"])
+def test_cell_reader_agrees_with_openpyxl_on_every_value_kind(tmp_path: Path, epoch: str) -> None:
+    workbook = Workbook()
+    if epoch == "1904":
+        workbook.epoch = CALENDAR_MAC_1904
+    worksheet = workbook.active
+    assert worksheet is not None
+    worksheet.title = "Kinds"
+    worksheet.append(["  padded text ", 12, -0.25, 1e-20, 12345678901234, True, False, "Zürich – ü"])
+    worksheet["A3"] = dt.datetime(2027, 3, 31)
+    worksheet["B3"] = dt.datetime(2027, 3, 31, 17, 45, 30)
+    worksheet["C3"] = dt.timedelta(hours=36)
+    worksheet["D3"] = "=1+1"  # a formula without a cached value reads as blank
+    worksheet["E3"] = "#N/A"
+    worksheet["F3"] = CellRichText([TextBlock(InlineFont(b=True), "bold"), " plain"])
+    worksheet["Z5"] = "far right"
+    worksheet["B5"].number_format = "0.0%"  # a styled but empty cell
+    path = tmp_path / "kinds.xlsx"
+    workbook.save(path)
+    workbook.close()
+    rows = cell_reader_rows(path)
+    assert rows == openpyxl_rows(path)
+    assert rows["Kinds"][3] == (
+        dt.datetime(2027, 3, 31),
+        dt.datetime(2027, 3, 31, 17, 45, 30),
+        dt.timedelta(hours=36),
+        None,
+        "#N/A",
+        "bold plain",
+    )
+    assert rows["Kinds"][5] == (None,) * 25 + ("far right",)
+
+
+def test_cell_reader_reads_inline_rich_text_and_cells_without_references(tmp_path: Path) -> None:
+    path = tmp_path / "handmade.xlsx"
+    sheet = (
+        b'<?xml version="1.0" encoding="UTF-8"?>'
+        b'<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+        b'<x:row><x:c t="inlineStr"><x:is><x:r><x:t>Ro</x:t></x:r><x:r><x:t>le</x:t></x:r>'
+        b"<x:rPh><x:t>ignored</x:t></x:rPh></x:is></x:c><x:c><x:v>2.5</x:v></x:c></x:row>"
+        b'<x:row r="4"><x:c r="C4" t="b"><x:v>1</x:v></x:c><x:c t="str"><x:v>from a formula</x:v></x:c>'
+        b'<x:c t="d"><x:v>2027-01-01T00:00:00</x:v></x:c></x:row>'
+        b"</x:sheetData></x:worksheet>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "_rels/.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "xl/workbook.xml",
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Made" sheetId="1" r:id="rId7"/></sheets></workbook>',
+        )
+        archive.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'worksheet" Target="/xl/worksheets/made.xml"/></Relationships>',
+        )
+        archive.writestr("xl/worksheets/made.xml", sheet)
+    with open_workbook_cells(path) as cells:
+        assert cells.sheetnames == ["Made"]
+        assert list(cells.rows("Made")) == [
+            (1, ("Role", 2.5)),
+            (4, (None, None, True, "from a formula", dt.datetime(2027, 1, 1))),
+        ]

@@ -77,6 +77,9 @@ class PlanModel:
     cost_pairs: dict[tuple[str, int], Pairs] = field(default_factory=lambda: defaultdict(list))
     cost_constant: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
     policies: list[PolicyRow] = field(default_factory=list)
+    #: Rows of one unit that rounding can break (must-meet coverage, seats and reduced hours within
+    #: headcount), with their unit: the rounding repair of large plans may relax them to find the culprits.
+    unit_rows: list[tuple[pulp.LpConstraint, str]] = field(default_factory=list)
     integers: list[pulp.LpVariable] = field(default_factory=list)
     _names: set[str] = field(default_factory=set)
 
@@ -336,18 +339,20 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
         red = m.reduced.get((role_name, unit, t))
         if red is not None:
             pairs.append((red, hours * (1.0 - role.reduced_hours_fte)))
-            m.add(f"reduced_within_r{ri}_u{ui}_t{t}", linear([(red, 1.0), (n, -1.0)]), pulp.LpConstraintLE, 0.0)
+            within = m.add(f"reduced_within_r{ri}_u{ui}_t{t}", linear([(red, 1.0), (n, -1.0)]), pulp.LpConstraintLE, 0.0)
+            m.unit_rows.append((within, unit))
         for copilot in copilots_of.get(role_name, []):
             seat = m.seats.get((copilot.name, unit, t))
             if seat is None:
                 continue
             pairs.append((seat, -hours * copilot.uplift * copilot.adoption[t - 1]))
-            m.add(
+            within = m.add(
                 f"seats_within_c{pos.copilot[copilot.name]}_u{ui}_t{t}",
                 linear([(seat, 1.0), (n, -1.0)]),
                 pulp.LpConstraintLE,
                 0.0,
             )
+            m.unit_rows.append((within, unit))
         m.add(f"capacity_r{ri}_u{ui}_t{t}", linear(pairs), pulp.LpConstraintEQ, 0.0)
 
 
@@ -445,7 +450,9 @@ def add_coverage(m: PlanModel, pos: _Positions) -> None:
                 [(unmet, 1.0)], "<=", 0.0, "hours", limit=demand.hours,
             )
             pairs.append((unmet, 1.0))
-        m.add(f"coverage_u{ui}_w{wi}_t{t}", linear(pairs), pulp.LpConstraintEQ, demand.hours)
+        row = m.add(f"coverage_u{ui}_w{wi}_t{t}", linear(pairs), pulp.LpConstraintEQ, demand.hours)
+        if demand.must_meet and (unit, work, t) not in m.unmet:
+            m.unit_rows.append((row, unit))
 
 
 def add_costs(m: PlanModel) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import highspy
+import numpy as np
 import pulp
 
 from rolemix.model.build import PlanModel, PolicyRow, build_model, linear
+from rolemix.model.highs_model import HighsModel
 from rolemix.model.data import ModelData
 from rolemix.results import BindingLimit
 
@@ -66,75 +69,71 @@ _RELAX_WORDS = {
 }
 
 
-def _row_value(row: PolicyRow, integer_vars: set[str]) -> float:
+def _row_value(row: PolicyRow, i: int, hm: HighsModel, duals: np.ndarray, reduced: np.ndarray,
+               activity: np.ndarray, integer_columns: set[int]) -> float:
     """Saving from relaxing ``row`` by one of its own units, in discounted objective money."""
-    constraint = row.constraint
-    pi = constraint.pi or 0.0
+    pi = float(duals[i])
     saving = -pi if row.sense == "<=" else pi
     if abs(saving) > 1e-9:
         return saving
-    slack = constraint.slack
-    if slack is None or abs(slack) > BINDING_SLACK:
+    if abs(activity[i] - row.rhs) > BINDING_SLACK * max(1.0, abs(row.rhs)):
         return 0.0
     best = 0.0
-    for var, coef in constraint.items():
-        if var.name not in integer_vars or var.dj is None:
+    for var, coef in row.constraint.items():
+        j = hm.index[var.name]
+        if j not in integer_columns:
             continue
-        # Relaxing a <= row lets a variable with a positive coefficient grow (and a >= row lets one with a negative
-        # coefficient grow); the saving per unit of the row is what its reduced cost gives back.
+        # Relaxing an "at most" row lets a decision with a positive coefficient grow (an "at least" row, one with
+        # a negative coefficient); the saving per unit of the row is what its reduced cost gives back.
         if row.sense == "<=" and coef > 0:
-            best = max(best, -var.dj / coef)
+            best = max(best, -float(reduced[j]) / coef)
         if row.sense == ">=" and coef < 0:
-            best = max(best, -var.dj / -coef)
+            best = max(best, -float(reduced[j]) / -coef)
     return best
 
 
-def binding_limits(model: PlanModel, solver: str) -> tuple[BindingLimit, ...]:
-    """Marginal values of the policy limits, from the LP with whole-number decisions fixed."""
+def binding_limits(model: PlanModel, hm: HighsModel | None = None) -> tuple[BindingLimit, ...]:
+    """Marginal values of the policy limits, from the LP with whole-number decisions fixed at the plan's values.
+
+    ``hm`` is the solver model of a large plan, already holding the plan; without it the PuLP model's values
+    are handed to a fresh one.
+    """
     d = model.data
     currency = d.plan_input.settings.currency
-    fixed: list[tuple[pulp.LpVariable, float | None, float | None]] = []
-    for var in model.integers:
-        value = round(var.varValue or 0.0)
-        fixed.append((var, var.lowBound, var.upBound))
-        var.lowBound = value
-        var.upBound = value
-    integer_names = {var.name for var in model.integers}
-    try:
-        model.problem.setObjective(model.term("cost"))
-        # Presolve would remove the fixed columns and lose their reduced costs, which price the limits on
-        # whole-number decisions.
-        api = (
-            pulp.HiGHS(msg=False, mip=False, presolve="off")
-            if solver == "highs"
-            else pulp.PULP_CBC_CMD(msg=False, mip=False)
-        )
-        model.problem.solve(api)
-        if model.problem.status != pulp.LpStatusOptimal:
-            return ()
-        limits: list[BindingLimit] = []
-        for row in model.policies:
-            saving = _row_value(row, integer_names)
-            scale = 1000.0 if row.measure == "money" else 1.0
-            if row.family in ("ratio_min", "ratio_max"):
-                scale = 0.01 * _ratio_scale(row)
-            elif row.family == "human_share":
-                scale = 0.01 * (row.rhs / row.limit if row.limit else 0.0)
-            value = saving * scale
-            if value < MIN_MARGINAL_VALUE:
-                continue
+    if hm is None:
+        hm = HighsModel(model.problem, model.integers)
+        values = np.array([var.varValue or 0.0 for var in hm.columns])
+    else:
+        values = hm.values()
+    cols = hm.integer_columns
+    hm.relax_integrality(True)
+    hm.fix(cols, np.round(values[cols]))
+    hm.set_objective(model.term("cost"))
+    # Presolve would remove the fixed columns and lose their reduced costs, which price the limits on
+    # whole-number decisions.
+    if hm.run(solver="simplex", presolve="off") != highspy.HighsModelStatus.kOptimal:
+        return ()
+    solution = hm.highs.getSolution()
+    duals = np.asarray(solution.row_dual, dtype=np.float64)
+    reduced = np.asarray(solution.col_dual, dtype=np.float64)
+    activity = np.asarray(solution.row_value, dtype=np.float64)
+    row_of = {id(c): i for i, c in enumerate(hm.rows)}
+    integer_columns = {int(c) for c in cols}
+    limits: list[BindingLimit] = []
+    for row in model.policies:
+        i = row_of[id(row.constraint)]
+        saving = _row_value(row, i, hm, duals, reduced, activity, integer_columns)
+        scale = 1000.0 if row.measure == "money" else 1.0
+        if row.family in ("ratio_min", "ratio_max"):
+            per = [hm.index[v.name] for v, coef in row.constraint.items() if coef < 0]
+            scale = 0.01 * float(sum(hm.values()[per]))
+        elif row.family == "human_share":
+            scale = 0.01 * (row.rhs / row.limit if row.limit else 0.0)
+        value = saving * scale
+        if value >= MIN_MARGINAL_VALUE:
             limits.append(_limit(row, value, currency, d))
-    finally:
-        for var, low, up in fixed:
-            var.lowBound, var.upBound = low, up
     limits.sort(key=lambda item: -abs(item.marginal_value))
     return tuple(limits[:MAX_BINDING])
-
-
-def _ratio_scale(row: PolicyRow) -> float:
-    """Headcount of the 'per' role in a ratio row: what 0.01 of ratio means in people."""
-    per = [var for var, coef in row.constraint.items() if coef < 0]
-    return sum(var.varValue or 0.0 for var in per)
 
 
 def _limit(row: PolicyRow, value: float, currency: str, d: ModelData) -> BindingLimit:

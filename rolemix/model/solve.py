@@ -16,6 +16,7 @@ from rolemix.errors import InfeasiblePlan, NoPlanInTime, SolverFailure
 from rolemix.inputs import PlanInput
 from rolemix.model.build import PlanModel, build_model
 from rolemix.model.data import ModelData
+from rolemix.model.highs_model import INF, HighsModel
 from rolemix.results import PlanResult, SolveOutcome, StageOutcome, Status
 
 Progress = Callable[[str], None]
@@ -37,6 +38,13 @@ class SolveOptions:
     explain: bool = True
     #: Most layoffs over the whole horizon (the epsilon of the cost-versus-layoffs frontier).
     max_total_layoffs: float | None = None
+    #: ``auto``: branch-and-bound for ordinary plans, relax-and-fix (rolemix.model.scale) for large ones;
+    #: ``mip`` or ``relax-and-fix`` to choose.
+    strategy: str = "auto"
+
+
+#: Above this many whole-number decisions, ``auto`` uses relax-and-fix (see docs/performance.md).
+LARGE_PLAN_INTEGERS = 20_000
 
 
 def effective_settings(plan_input: PlanInput, options: SolveOptions | None) -> PlanInput:
@@ -184,14 +192,26 @@ def solve_plan(
     say(f"model built: {len(model.problem.variables())} variables, {model.problem.numConstraints()} constraints")
     if options is not None and options.max_total_layoffs is not None:
         model.add("frontier_layoffs", model.term("layoffs"), pulp.LpConstraintLE, options.max_total_layoffs)
+    strategy = options.strategy if options is not None else "auto"
+    if strategy == "auto":
+        large = settings.whole_people and len(model.integers) > LARGE_PLAN_INTEGERS and settings.solver == "highs"
+        strategy = "relax-and-fix" if large else "mip"
+    hm: HighsModel | None = None
+    if strategy == "relax-and-fix":
+        say("handing the model to HiGHS")
+        hm = HighsModel(model.problem, model.integers)
     stages: list[StageOutcome] = []
     run: _Run | None = None
     for index, term in enumerate(settings.objective):
         remaining = settings.time_limit_s - (time.perf_counter() - started)
         share = remaining / (len(settings.objective) - index)
-        model.problem.setObjective(model.term(term))
         say(f"solving stage {index + 1} of {len(settings.objective)}: {term}")
-        run = run_solver(model, settings.solver, max(share, 1.0), settings.gap)
+        if hm is not None:
+            hm.set_objective(model.term(term))
+            run = _relax_and_fix(model, hm, time.perf_counter() + max(share, 1.0), settings.gap, say)
+        else:
+            model.problem.setObjective(model.term(term))
+            run = run_solver(model, settings.solver, max(share, 1.0), settings.gap)
         stages.append(StageOutcome(term, run.status, run.objective, run.bound, run.gap, run.runtime_s))
         if run.status == "infeasible":
             say("no plan meets every limit: diagnosing which limits conflict")
@@ -208,6 +228,8 @@ def solve_plan(
             assert run.objective is not None
             held = run.objective * (1.0 + settings.priority_tolerance) + PRIORITY_ABS_SLACK * max(1.0, abs(run.objective))
             model.add(f"priority_{index}_{term}", model.term(term), pulp.LpConstraintLE, held)
+            if hm is not None:
+                hm.add_row(model.term(term), -INF, held)
     assert run is not None
     statuses = [stage.status for stage in stages]
     final_status: Status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
@@ -228,8 +250,25 @@ def solve_plan(
         stages=tuple(stages),
     )
     say("reading the plan")
+    if hm is not None:
+        hm.write_back()
     result = extract_result(model, outcome)
     if options is None or options.explain:
         say("explaining the binding limits")
-        result = replace(result, binding=binding_limits(model, settings.solver))
+        result = replace(result, binding=binding_limits(model, hm))
     return result
+
+
+def _relax_and_fix(model: PlanModel, hm: HighsModel, deadline: float, gap: float, say: Progress) -> _Run:
+    from rolemix.model.scale import relax_and_fix
+
+    started = time.perf_counter()
+    heuristic = relax_and_fix(model, hm, deadline, gap, say)
+    runtime = time.perf_counter() - started
+    if heuristic.status in ("infeasible", "no plan"):
+        return _Run(heuristic.status, None, heuristic.bound, None, None, runtime)  # type: ignore[arg-type]
+    assert heuristic.objective is not None and heuristic.bound is not None
+    achieved = _gap(heuristic.objective, heuristic.bound)
+    status: Status = "optimal" if achieved <= gap + 1e-12 else "feasible"
+    return _Run(status, "relax-and-fix" if status == "optimal" else "relax-and-fix stopped above the gap",
+                heuristic.objective, heuristic.bound, achieved, runtime)

@@ -27,15 +27,17 @@ import bisect
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from json.decoder import scanstring
 from json.scanner import NUMBER_RE
 from pathlib import Path
 
 import yaml
 
 from rolemix.errors import FileRefused, InputError, Problem
+
+#: json's own string scanner (C-accelerated): text and position after the opening quote in, string and end out.
+scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 #: A place in a scenario document: mapping keys and list indexes from the top.
 KeyPath = tuple[str | int, ...]
@@ -122,7 +124,7 @@ class Document:
 # --- YAML --------------------------------------------------------------------------------------------
 
 
-class _ScenarioLoader(yaml.SafeLoader):
+class _ScenarioLoader(yaml.SafeLoader):  # type: ignore[misc]
     """A safe loader whose resolver keeps yes/no/on/off as text and reads 1e6 as a number."""
 
 
@@ -255,6 +257,30 @@ def _read_yaml(text: str, display: str) -> Document:
     return Document(display, data, reader.lines, reader.key_lines)
 
 
+def parse_scalar(text: str, display: str) -> object:
+    """One value typed on the command line, read like a plain YAML value in a scenario file.
+
+    Raises
+    ------
+    InputError
+        The text is not a single plain value, or uses a notation that
+        scenario files refuse (see the module docs).
+    """
+    try:
+        node = yaml.compose(text, Loader=_ScenarioLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError:
+        node = None
+    if not isinstance(node, yaml.ScalarNode):
+        message = "expected a single value such as 0.2, 12%, yes or a name"
+        raise InputError([ScenarioProblem(display, None, text, message)])
+    reader = _YamlReader(display)
+    value = reader.value(node, ())
+    if reader.problems:
+        problem = reader.problems[0]
+        raise InputError([ScenarioProblem(display, None, text, problem.message)])
+    return value
+
+
 # --- JSON --------------------------------------------------------------------------------------------
 
 
@@ -311,9 +337,8 @@ class _JsonReader:
             position = self._skip(position) + 1  # the colon
             if entry in self.key_lines:
                 first = self.key_lines[entry]
-                self.problems.append(
-                    ScenarioProblem(self.display, key_line, path_text(entry), f"duplicate key {key!r} (first given on line {first})")
-                )
+                message = f"duplicate key {key!r} (first given on line {first})"
+                self.problems.append(ScenarioProblem(self.display, key_line, path_text(entry), message))
                 _, position = self.value(position, (*path, f"{key} (again)"))
             else:
                 self.key_lines[entry] = key_line

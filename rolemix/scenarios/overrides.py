@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypeVar
 
 from rolemix.errors import Problem
 from rolemix.inputs import OBJECTIVE_TERMS, PlanInput, Ratio, ScopeRule
@@ -33,6 +33,8 @@ from rolemix.workbook.validate import BLANK_REQUIRED, REFERENCE_WORDS, converter
 #: Makes the problem of one part of an override: the part's path below the override (``("value",)``,
 #: ``("key", 1)``, or ``()`` for the override as a whole) and the message.
 Locate = Callable[[KeyPath, str], Problem]
+
+_Record = TypeVar("_Record")
 
 #: Sheets a scenario cannot change, and why.
 FIXED_SHEETS: dict[str, str] = {
@@ -218,7 +220,8 @@ def resolve_address(
     """
     spec = SHEETS_BY_NAME[sheet]
     if sheet in FIXED_SHEETS:
-        problems.append(locate(("sheet",), f"found {show(sheet)}, a sheet a scenario cannot change: {FIXED_SHEETS[sheet]}"))
+        message = f"found {show(sheet)}, a sheet a scenario cannot change: {FIXED_SHEETS[sheet]}"
+        problems.append(locate(("sheet",), message))
         return None
     label = _column(spec, column, locate, problems)
     key_values = _key(plan_input, spec, key, locate, problems)
@@ -251,11 +254,14 @@ def _column(spec: SheetSpec, column: str, locate: Locate, problems: list[Problem
     return label
 
 
-def _key(plan_input: PlanInput, spec: SheetSpec, key: object, locate: Locate, problems: list[Problem]) -> tuple[str, ...] | None:
+def _key(
+    plan_input: PlanInput, spec: SheetSpec, key: object, locate: Locate, problems: list[Problem]
+) -> tuple[str, ...] | None:
     if spec.layout == "settings":
         if key is not None:
             problems.append(
-                locate(("key",), f"found {found(key)}, expected no key: the {spec.name} sheet has one value per setting")
+                locate(("key",),
+                       f"found {found(key)}, expected no key: the {spec.name} sheet has one value per setting")
             )
             return None
         return ()
@@ -264,24 +270,20 @@ def _key(plan_input: PlanInput, spec: SheetSpec, key: object, locate: Locate, pr
     if key is None:
         problems.append(locate((), f"key missing, but the {spec.name} sheet needs one: the {joined} of the row"))
         return None
-    parts: list[tuple[KeyPath, object]]
-    if isinstance(key, list):
-        parts = [(("key", index), part) for index, part in enumerate(key)]
-    else:
-        parts = [(("key",), key)]
+    parts: list[tuple[KeyPath, object]] = (
+        [(("key", index), part) for index, part in enumerate(key)] if isinstance(key, list) else [(("key",), key)]
+    )
     if len(parts) != len(labels):
         problems.append(
-            locate(("key",), f"found {len(parts)} value{'s' if len(parts) != 1 else ''}, expected {len(labels)}: {joined}")
+            locate(("key",),
+                   f"found {len(parts)} value{'s' if len(parts) != 1 else ''}, expected {len(labels)}: {joined}")
         )
         return None
     values: list[str] = []
     ok = True
     for (where, raw), label in zip(parts, labels, strict=True):
         ref, expected = _key_reference(spec, label)
-        if ref == "Periods":
-            text = period_text(raw, plan_input.settings.period_length)
-        else:
-            text = text_value(raw)
+        text = period_text(raw, plan_input.settings.period_length) if ref == "Periods" else text_value(raw)
         names = _names(plan_input, ref)
         if text is None:
             problems.append(locate(where, f"blank, but the {label} of the row is required"))
@@ -312,7 +314,7 @@ def _shown(spec_field: Field, value: object) -> object:
     if spec_field.type == "yesno" and isinstance(value, bool):
         return "yes" if value else "no"
     if spec_field.key == "objective" and isinstance(value, tuple):
-        return _OBJECTIVE_SEPARATOR.join(_TERM_WORDS.get(term, term) for term in value)
+        return _OBJECTIVE_SEPARATOR.join(_TERM_WORDS.get(str(term), str(term)) for term in value)
     return value
 
 
@@ -332,6 +334,13 @@ def _typed(spec_field: Field, value: object) -> object:
         assert isinstance(value, int | float)
         return float(value)
     return value
+
+
+def _set(record: _Record, attribute: str, value: object) -> _Record:
+    """``record`` with one attribute replaced (the attribute is named by the spec, so known only at run time)."""
+    changes: dict[str, Any] = {attribute: value}
+    changed: _Record = replace(record, **changes)  # type: ignore[type-var]
+    return changed
 
 
 def _index_by_name(records: Sequence[Any], name: str) -> int:
@@ -380,8 +389,9 @@ def current_value(plan_input: PlanInput, address: Address) -> object:
         return MISSING
     if sheet == "Adoption":
         period = _period(plan_input, key[1])
-        adopters = {**{s.name: s for s in plan_input.sources}, **{c.name: c for c in plan_input.copilots}}
-        return adopters[key[0]].adoption[period - 1]
+        ramps = {source.name: source.adoption for source in plan_input.sources}
+        ramps.update((copilot.name, copilot.adoption) for copilot in plan_input.copilots)
+        return ramps[key[0]][period - 1]
     if sheet == "Budget":
         return plan_input.policy.budget[_period(plan_input, key[0]) - 1]
     if sheet == "Ratios":
@@ -399,19 +409,20 @@ def _with_value(plan_input: PlanInput, address: Address, value: object) -> PlanI
     spec_field = SHEETS_BY_NAME[address.sheet].field(address.column)
     sheet, key, attribute = address.sheet, address.key, spec_field.key
     if sheet == "Settings":
-        return replace(plan_input, settings=replace(plan_input.settings, **{attribute: value}))
+        return replace(plan_input, settings=_set(plan_input.settings, attribute, value))
     if sheet == "Policy":
-        return replace(plan_input, policy=replace(plan_input.policy, **{attribute: value}))
+        return replace(plan_input, policy=_set(plan_input.policy, attribute, value))
     if sheet in _NAMED:
         name = _NAMED[sheet][0]
         records = getattr(plan_input, name)
         index = _index_by_name(records, key[0])
-        changed = replace(plan_input, **{name: _replaced(records, index, replace(records[index], **{attribute: value}))})
+        record = _set(records[index], attribute, value)
+        changed = _set(plan_input, name, _replaced(records, index, record))
         if sheet == "WorkTypes" and attribute in ("unmet_penalty_per_hour", "must_meet"):
             # The reader copies a work type's penalty (and its Must meet, where a row leaves it blank) onto each
             # of its Demand rows; the model reads the rows.
             demand = tuple(
-                replace(row, **{attribute: value}) if row.work_type == key[0] else row for row in changed.demand
+                _set(row, attribute, value) if row.work_type == key[0] else row for row in changed.demand
             )
             changed = replace(changed, demand=demand)
         return changed
@@ -419,7 +430,7 @@ def _with_value(plan_input: PlanInput, address: Address, value: object) -> PlanI
         unit, work_type, label = key
         period = _period(plan_input, label)
         demand = tuple(
-            replace(row, **{attribute: value}) if (row.unit, row.work_type, row.period) == (unit, work_type, period)
+            _set(row, attribute, value) if (row.unit, row.work_type, row.period) == (unit, work_type, period)
             else row
             for row in plan_input.demand
         )
@@ -456,7 +467,7 @@ def _with_value(plan_input: PlanInput, address: Address, value: object) -> PlanI
                     adoption = list(record.adoption)
                     adoption[period - 1] = value
                     changed_record = replace(record, adoption=tuple(adoption))
-                    return replace(plan_input, **{attribute_name: _replaced(records, index, changed_record)})
+                    return _set(plan_input, attribute_name, _replaced(records, index, changed_record))
         raise KeyError(key[0])  # pragma: no cover - names were checked when the address was resolved
     if sheet == "Budget":
         budget = list(plan_input.policy.budget)
@@ -466,7 +477,7 @@ def _with_value(plan_input: PlanInput, address: Address, value: object) -> PlanI
         ratios = list(plan_input.ratios)
         for position, ratio in enumerate(ratios):
             if (ratio.segment, ratio.role, ratio.per_role) == key:
-                ratios[position] = replace(ratio, **{attribute: value})
+                ratios[position] = _set(ratio, attribute, value)
                 break
         else:
             ratios.append(Ratio(key[0], key[1], key[2], **{attribute: value}))  # type: ignore[arg-type]
@@ -565,7 +576,8 @@ def apply_demand_multiplier(
     """
     ok = True
     if segment is not None and segment not in plan_input.segments:
-        problems.append(locate(("segment",), not_found_message(segment, plan_input.segments, REFERENCE_WORDS["Segments"])))
+        message = not_found_message(segment, plan_input.segments, REFERENCE_WORDS["Segments"])
+        problems.append(locate(("segment",), message))
         ok = False
     work_types = [w.name for w in plan_input.work_types]
     if work_type is not None and work_type not in work_types:
@@ -597,7 +609,8 @@ def apply_budget_multiplier(plan_input: PlanInput, factor: float, source: str = 
     before = sum(amount for amount in budget if amount is not None)
     after = sum(amount for amount in scaled if amount is not None)
     changed = replace(plan_input, policy=replace(plan_input.policy, budget=scaled))
-    return changed, Override("Budget", f"every period (x {show(factor)})", "Budget", before, after, source, multiplier=True)
+    item = f"every period (x {show(factor)})"
+    return changed, Override("Budget", item, "Budget", before, after, source, multiplier=True)
 
 
 def merge_overrides(overrides: Sequence[Override]) -> tuple[Override, ...]:

@@ -140,7 +140,16 @@ class WorkbookCells:
                 parser.Parse(b"", True)
         except DeclarationFound:
             raise FileRefused(declaration_message(self.path, part)) from None
-        except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, ValueError, IndexError, OverflowError) as error:
+        except (
+            expat.ExpatError,
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            KeyError,
+            ValueError,
+            IndexError,
+            OverflowError,
+        ) as error:
             # KeyError: a part the workbook names is missing; ValueError/IndexError: a cell's value or
             # shared-string number is not what its type says; OverflowError: a date beyond the calendar.
             raise FileRefused(damaged_message(self.path, error)) from None
@@ -157,7 +166,9 @@ class WorkbookCells:
                 return target
         if "xl/workbook.xml" in self._names:
             return "xl/workbook.xml"
-        raise FileRefused(f"{self.path.name} is a zip file but not an Excel workbook: save the workbook from Excel as .xlsx.")
+        raise FileRefused(
+            f"{self.path.name} is a zip file but not an Excel workbook: save the workbook from Excel as .xlsx."
+        )
 
     def _relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """Relationship id -> (kind, target part) of ``part`` (``""`` for the package itself)."""
@@ -323,7 +334,8 @@ class _SheetParser:
             if self._name(element) == "sheetData":
                 self._in_data = True
             return
-        local = self._name(element)
+        # Called for every element of a large sheet: the cached name first, without a method call.
+        local = self._local.get(element) or self._name(element)
         if local == "c":
             reference = attributes.get("r")
             self._column = self._column_of(reference) if reference else self._column + 1
@@ -349,7 +361,7 @@ class _SheetParser:
     def end(self, element: str) -> None:
         if not self._in_data:
             return
-        local = self._name(element)
+        local = self._local.get(element) or self._name(element)
         if local == "c":
             if self._found is not None:
                 self._store(self._value(self._found))

@@ -1,8 +1,9 @@
 """Read an input workbook into a :class:`rolemix.inputs.PlanInput`.
 
 The workbook is checked by :mod:`rolemix.workbook.safety` before any XML is
-parsed, opened read-only (openpyxl's streaming reader, cached values instead of
-formulas) and never written.  Sheets and columns are found by name, so column
+parsed, then streamed read-only by :mod:`rolemix.workbook.cells` (cached
+values instead of formulas, as openpyxl's ``data_only=True``) and never
+written.  Sheets and columns are found by name, so column
 order may differ from the template and unknown sheets (notes, a copy of the
 results) are ignored.  Every cell is converted by its field in
 :mod:`rolemix.spec`; :mod:`rolemix.workbook.validate` then applies the rules
@@ -14,16 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import warnings as python_warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
-from rolemix.errors import FileRefused, InputError
+from rolemix.errors import InputError
 from rolemix.inputs import (
     OBJECTIVE_TERMS,
     Copilot,
@@ -41,7 +39,8 @@ from rolemix.inputs import (
     WorkType,
 )
 from rolemix.spec import POLICY, SETTINGS, SHEETS, Field, SheetSpec
-from rolemix.workbook.safety import check_workbook_file, damaged_message, openpyxl_parses_safely
+from rolemix.workbook.cells import Row, WorkbookCells, open_workbook_cells
+from rolemix.workbook.safety import check_workbook_file
 from rolemix.workbook.template import period_labels
 from rolemix.workbook.validate import (
     PERIOD_EXAMPLES,
@@ -98,11 +97,6 @@ def read_plan_input(path: str | Path, warnings: list[str] | None = None) -> Plan
     """
     file = Path(path)
     notes = check_workbook_file(file)
-    if not openpyxl_parses_safely():
-        raise FileRefused(
-            f"{file.name} was not read: openpyxl is not parsing through defusedxml "
-            "(install defusedxml and leave OPENPYXL_DEFUSEDXML unset)."
-        )
     digest = file_sha256(file)
     problems = Problems()
     data = read_workbook_data(file, problems)
@@ -159,32 +153,10 @@ def read_workbook_data(path: Path, problems: Problems) -> WorkbookData:
     Raises
     ------
     FileRefused
-        When openpyxl cannot parse the workbook (it is damaged).
+        When the workbook's XML is damaged or declares a DOCTYPE or an entity.
     """
-    # The reader opens the file itself (read-only) and closes it whatever openpyxl does on a damaged file.
-    with path.open("rb") as stream, python_warnings.catch_warnings():
-        # openpyxl warns about workbook features it drops (extensions, styles); they do not matter for reading data.
-        python_warnings.filterwarnings("ignore", category=UserWarning, module=r"openpyxl(\.|$)")
-        try:
-            workbook = load_workbook(stream, read_only=True, data_only=True, keep_links=False)
-        except Exception as error:  # openpyxl raises many kinds of errors for a damaged file
-            raise FileRefused(damaged_message(path, error)) from None
-        try:
-            return _read_sheets(path, workbook.sheetnames, _sheet_opener(path, workbook), problems)
-        finally:
-            workbook.close()
-
-
-def _sheet_opener(path: Path, workbook: Any) -> Callable[[str], Any]:
-    """``workbook[name]``, refusing the file when the sheet cannot even be sized (damaged XML)."""
-
-    def open_sheet(name: str) -> Any:
-        try:
-            return workbook[name]
-        except Exception as error:  # openpyxl parses the sheet's start here
-            raise FileRefused(damaged_message(path, error)) from None
-
-    return open_sheet
+    with open_workbook_cells(path) as cells:
+        return _read_sheets(cells, problems)
 
 
 def _sheet_key(name: str) -> str:
@@ -196,34 +168,38 @@ def _label_key(label: str) -> str:
     return " ".join(label.split()).lower()
 
 
-def _read_sheets(path: Path, names: list[str], sheet_of: Callable[[str], Any], problems: Problems) -> WorkbookData:
-    found: dict[str, Any] = {}
+def _read_sheets(cells: WorkbookCells, problems: Problems) -> WorkbookData:
+    names = cells.sheetnames
+    found: set[str] = set()
     misnamed: dict[str, str] = {}
     for spec in SHEETS:
         if spec.name in names:
-            found[spec.name] = sheet_of(spec.name)
+            found.add(spec.name)
             continue
         lookalikes = [
             name
             for name in names
-            if name not in found and _sheet_key(name) == _sheet_key(spec.name) and name not in misnamed
+            if name not in found and name not in misnamed and _sheet_key(name) == _sheet_key(spec.name)
         ]
         for name in lookalikes:
             misnamed[name] = spec.name
             problems.add(spec.name, None, None, f"sheet {name!r} should be named {spec.name!r}")
         if not lookalikes and spec.name in REQUIRED_SHEETS:
             problems.add(spec.name, None, None, "sheet is missing, but it is required")
-    for name, worksheet in list(found.items()):
-        if not isinstance(worksheet, ReadOnlyWorksheet):
+    for name in sorted(found):
+        if not cells.is_worksheet(name):
             problems.add(name, None, None, "is a chart sheet, expected a sheet of cells")
-            del found[name]
+            found.discard(name)
 
-    settings = _read_settings(path, found.get(SETTINGS.name), SETTINGS, problems)
-    policy = _read_settings(path, found.get(POLICY.name), POLICY, problems)
+    def rows_of(spec: SheetSpec) -> Iterator[Row] | None:
+        return cells.rows(spec.name) if spec.name in found else None
+
+    settings = _read_settings(rows_of(SETTINGS), SETTINGS, problems)
+    policy = _read_settings(rows_of(POLICY), POLICY, problems)
     length = settings.values.get("Period length") if settings.ok("Period length") else None
     period_length = length if isinstance(length, str) else None
     tables = {
-        spec.name: _read_table(path, found.get(spec.name), spec, period_length, problems)
+        spec.name: _read_table(rows_of(spec), spec, period_length, problems)
         for spec in SHEETS
         if spec.layout == "table"
     }
@@ -232,36 +208,17 @@ def _read_sheets(path: Path, names: list[str], sheet_of: Callable[[str], Any], p
     return data
 
 
-def _rows(path: Path, worksheet: ReadOnlyWorksheet) -> Iterator[tuple[int, tuple[object, ...]]]:
-    """Spreadsheet row number and cell values of every row, the first row being 1."""
-    # The stored sheet size is often wrong in files written by other tools; read every row there is.
-    worksheet.reset_dimensions()
-    rows = worksheet.iter_rows(values_only=True)
-    number = 0
-    while True:
-        try:
-            values = next(rows)
-        except StopIteration:
-            return
-        except Exception as error:  # damaged sheet XML: anything the parser raises
-            raise FileRefused(damaged_message(path, error)) from None
-        number += 1
-        yield number, values
-
-
 def _cell(values: tuple[object, ...], index: int) -> object:
     return values[index] if index < len(values) else None
 
 
-def _read_settings(
-    path: Path, worksheet: ReadOnlyWorksheet | None, spec: SheetSpec, problems: Problems
-) -> SettingsData:
+def _read_settings(rows: Iterator[Row] | None, spec: SheetSpec, problems: Problems) -> SettingsData:
     """Read a Setting | Value sheet: the label in column A, the value in column B."""
-    data = SettingsData(spec, present=worksheet is not None)
+    data = SettingsData(spec, present=rows is not None)
     by_key = {_label_key(f.label): f for f in spec.fields}
     raw: dict[str, object] = {}
-    if worksheet is not None:
-        for number, values in _rows(path, worksheet):
+    if rows is not None:
+        for number, values in rows:
             label, value = text_value(_cell(values, 0)), _cell(values, 1)
             if label is None:
                 if not is_blank(value):
@@ -281,11 +238,9 @@ def _read_settings(
             data.rows[spec_field.label] = number
             raw[spec_field.label] = value
 
+    # Period length first: its value decides how First period is read (Excel turns 2027-01 into a date).
     period_length: str | None = None
-    ordered = sorted(
-        spec.fields, key=lambda f: f.label != "Period length"
-    )  # its value decides how to read First period
-    for spec_field in ordered:
+    for spec_field in sorted(spec.fields, key=lambda f: f.label != "Period length"):
         if spec_field.label not in data.rows:
             if spec_field.required and data.present:
                 problems.add(spec.name, None, spec_field.label, "setting is missing, but it is required")
@@ -332,15 +287,14 @@ def _field_converter(spec_field: Field, period_length: str | None) -> Converter:
 
 
 def _read_table(
-    path: Path, worksheet: ReadOnlyWorksheet | None, spec: SheetSpec, period_length: str | None, problems: Problems
+    rows: Iterator[Row] | None, spec: SheetSpec, period_length: str | None, problems: Problems
 ) -> SheetData:
     """Read a table sheet: headers in row 1 found by label, one record per filled-in row."""
-    data = SheetData(spec, present=worksheet is not None)
-    if worksheet is None:
+    data = SheetData(spec, present=rows is not None)
+    if rows is None:
         return data
-    rows = _rows(path, worksheet)
     first = next(rows, None)
-    header = first[1] if first is not None else ()
+    header = first[1] if first is not None and first[0] == 1 else ()
     by_key = {_label_key(f.label): f for f in spec.fields}
     columns: list[tuple[int, Field, Converter]] = []
     seen: dict[str, int] = {}

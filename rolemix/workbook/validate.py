@@ -577,6 +577,13 @@ def _can_hire(hires_cap: float | None) -> bool:
     return hires_cap is None or hires_cap > 0
 
 
+def _incomplete(table: SheetData) -> bool:
+    """A required sheet that is missing, or a sheet without one of its required columns."""
+    if not table.present:
+        return table.spec.required_rows
+    return any(f.required and f.label not in table.columns for f in table.spec.fields)
+
+
 def check_demand_coverage(data: WorkbookData, problems: Problems) -> None:
     """Demand someone could serve: a capable role here today, one that can be hired or
     reskilled into, or a capacity source whose scope covers the work in this segment.
@@ -585,28 +592,45 @@ def check_demand_coverage(data: WorkbookData, problems: Problems) -> None:
     Named once per unit and work type, at the first row with demand above 0.
     """
     tables = data.tables
+    if any(_incomplete(table) for table in tables.values()):
+        return
+    # A row with a problem of its own might be the one that serves the demand: judging coverage
+    # without it would add a second, misleading problem.  Such work types and units are skipped
+    # (everything, when the row cannot even say which work type or unit it is about).
+    doubtful_work: set[str] = set()
+    doubtful_units: set[str] = set()
     capable: dict[str, set[str]] = {}
     for record in tables["Effectiveness"].records:
-        if record.ok("Role", "Work type", "Effectiveness") and record.number("Effectiveness") > 0:
+        if not record.ok("Role", "Work type", "Effectiveness"):
+            if not record.ok("Work type"):
+                return
+            doubtful_work.add(record.text("Work type"))
+        elif record.number("Effectiveness") > 0:
             capable.setdefault(record.text("Work type"), set()).add(record.text("Role"))
     present: dict[str, set[str]] = {}
     for record in tables["Headcount"].records:
-        if record.ok("Role", "Unit", "Count") and record.number("Count") > 0:
+        if not record.ok("Role", "Unit", "Count"):
+            if not record.ok("Unit"):
+                return
+            doubtful_units.add(record.text("Unit"))
+        elif record.number("Count") > 0:
             present.setdefault(record.text("Unit"), set()).add(record.text("Role"))
     hireable = {
         record.text("Role")
         for record in tables["Roles"].records
-        if record.ok("Role") and "Hires cap" not in record.invalid and _can_hire(record.optional_number("Hires cap"))
+        if record.ok("Role") and ("Hires cap" in record.invalid or _can_hire(record.optional_number("Hires cap")))
     }
     reskill_into: dict[str, set[str]] = {}
     for record in tables["ReskillPaths"].records:
-        if record.ok("From role", "To role"):
-            reskill_into.setdefault(record.text("From role"), set()).add(record.text("To role"))
-    covered = {
-        (record.text("Work type"), record.text("Segment"))
-        for record in tables["CapacityScope"].records
-        if record.ok("Source", "Work type", "Segment", "Max share") and record.number("Max share") > 0
-    }
+        if not record.ok("From role", "To role"):
+            return
+        reskill_into.setdefault(record.text("From role"), set()).add(record.text("To role"))
+    covered: set[tuple[str, str]] = set()
+    for record in tables["CapacityScope"].records:
+        if not record.ok("Source", "Work type", "Segment", "Max share"):
+            return
+        if record.number("Max share") > 0:
+            covered.add((record.text("Work type"), record.text("Segment")))
     segment_of = {
         record.text("Unit"): record.text("Segment")
         for record in tables["Units"].records
@@ -619,6 +643,8 @@ def check_demand_coverage(data: WorkbookData, problems: Problems) -> None:
         unit, work = record.text("Unit"), record.text("Work type")
         hours = demand_hours(record)
         if hours is None or hours <= 0 or (unit, work) in reported or unit not in segment_of:
+            continue
+        if work in doubtful_work or unit in doubtful_units:
             continue
         roles_here = present.get(unit, set())
         reachable = roles_here | hireable | {to for role in roles_here for to in reskill_into.get(role, set())}
