@@ -38,7 +38,11 @@ def _progress(message: str) -> None:
 def _read(workbook: str) -> Any:
     from rolemix.workbook.reader import read_plan_input
 
-    return read_plan_input(workbook)
+    notes: list[str] = []
+    plan_input = read_plan_input(workbook, warnings=notes)
+    for note in notes:
+        click.secho(f"Warning: {note}", fg="yellow", err=True)
+    return plan_input
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -246,6 +250,22 @@ def report_command(plan: str, pdf_path: str | None) -> None:
     except RolemixError as error:
         _fail(error)
     click.echo(f"Board pack written to {written}")
+
+
+def _register_command_families() -> None:
+    """Commands that live beside their library code: scenarios, the generator, the benchmark."""
+    from rolemix import bench, cli_scenarios
+
+    cli_scenarios.register(main)
+    bench.register(main)
+    try:
+        from rolemix import cli_generate
+    except ImportError:  # pragma: no cover - while the generator's command is being written
+        return
+    cli_generate.register(main)
+
+
+_register_command_families()
 
 
 if __name__ == "__main__":

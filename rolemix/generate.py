@@ -321,6 +321,8 @@ DEMAND_GROWTH_PER_QUARTER: dict[str, float] = {
     CUSTOMER_SUCCESS: 0.02,
     EXECUTIVE: 0.0,
 }
+#: Demand follows these trends for the first three years of the horizon and holds after that.
+DEMAND_TREND_QUARTERS = 12
 #: Executive demand of these segments is entered as accounts x hours per account.
 ACCOUNT_BASED_SEGMENTS = (ENTERPRISE, STRATEGIC)
 EXECUTIVE_HOURS_PER_ACCOUNT = 40.0
@@ -382,7 +384,7 @@ BUDGET_HEADROOM = 1.02
 #: The budget then falls by this share of today's salary bill each quarter (a cost-reduction target) ...
 BUDGET_CUT_PER_QUARTER = 0.01
 #: ... down to this share of today's salary bill, where it stays.
-BUDGET_FLOOR = 0.92
+BUDGET_FLOOR = 0.95
 #: Budgets are rounded up to this amount.
 BUDGET_ROUNDING = 10_000
 
@@ -464,7 +466,9 @@ def _staff_unit(people: int, segment: str, roles: Sequence[str]) -> dict[str, in
     counts = dict(zip(roles, largest_remainder(people, [staffing[role] for role in roles]), strict=True))
     if segment == ENTERPRISE:
         pair = counts[ACCOUNT_EXECUTIVE] + counts[SOLUTION_ENGINEER]
-        engineers = round(pair * ENTERPRISE_SE_PER_AE_TODAY / (1 + ENTERPRISE_SE_PER_AE_TODAY))
+        # Rounded up: no unit starts further below the minimum than the whole segment, so the first quarter's
+        # levers (attrition, layoffs, reskilling out, hires) can close every unit's gap.
+        engineers = math.ceil(pair * ENTERPRISE_SE_PER_AE_TODAY / (1 + ENTERPRISE_SE_PER_AE_TODAY))
         counts[SOLUTION_ENGINEER], counts[ACCOUNT_EXECUTIVE] = engineers, pair - engineers
     if SALES_MANAGER in counts:
         most = math.floor(counts[ACCOUNT_EXECUTIVE] * SALES_MANAGERS_PER_AE_TODAY)
@@ -541,7 +545,7 @@ def _demand_rows(
             jitter = rng.uniform(1 - DEMAND_JITTER, 1 + DEMAND_JITTER)
             base = delivered[work_type] * DEMAND_LEVEL * DEMAND_GAP_TODAY.get(work_type, 1.0) * jitter
             for index, label in enumerate(labels):
-                hours = base * (1 + DEMAND_GROWTH_PER_QUARTER[work_type]) ** index
+                hours = base * (1 + DEMAND_GROWTH_PER_QUARTER[work_type]) ** min(index, DEMAND_TREND_QUARTERS)
                 row: dict[str, object] = {"Unit": unit, "Work type": work_type, "Period": label}
                 if work_type == EXECUTIVE and segment_of[unit] in ACCOUNT_BASED_SEGMENTS:
                     row["Accounts"] = max(1, round(hours / EXECUTIVE_HOURS_PER_ACCOUNT))

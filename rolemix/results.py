@@ -80,6 +80,10 @@ class SolveOutcome:
     priorities: tuple[str, ...]
     stages: tuple[StageOutcome, ...] = ()
     message: str = ""
+    #: Seconds per phase of the run: build, hand-off, solve, read, explain.
+    phases: tuple[tuple[str, float], ...] = ()
+    #: How the plan was found: ``mip`` (branch-and-bound) or ``relax-and-fix`` (large plans).
+    strategy: str = "mip"
 
     @property
     def has_plan(self) -> bool:

@@ -188,7 +188,10 @@ def solve_plan(
     started = time.perf_counter()
     data = ModelData.from_input(plan_input)
     say("building the model")
+    phases: list[tuple[str, float]] = []
+    clock = time.perf_counter()
     model = build_model(data, whole_people=settings.whole_people)
+    phases.append(("build", time.perf_counter() - clock))
     say(f"model built: {len(model.problem.variables())} variables, {model.problem.numConstraints()} constraints")
     if options is not None and options.max_total_layoffs is not None:
         model.add("frontier_layoffs", model.term("layoffs"), pulp.LpConstraintLE, options.max_total_layoffs)
@@ -199,7 +202,10 @@ def solve_plan(
     hm: HighsModel | None = None
     if strategy == "relax-and-fix":
         say("handing the model to HiGHS")
+        clock = time.perf_counter()
         hm = HighsModel(model.problem, model.integers)
+        phases.append(("hand-off", time.perf_counter() - clock))
+    clock = time.perf_counter()
     stages: list[StageOutcome] = []
     run: _Run | None = None
     for index, term in enumerate(settings.objective):
@@ -231,6 +237,7 @@ def solve_plan(
             if hm is not None:
                 hm.add_row(model.term(term), -INF, held)
     assert run is not None
+    phases.append(("solve", time.perf_counter() - clock))
     statuses = [stage.status for stage in stages]
     final_status: Status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
     outcome = SolveOutcome(
@@ -248,15 +255,20 @@ def solve_plan(
         gap_limit=settings.gap,
         priorities=settings.objective,
         stages=tuple(stages),
+        strategy=strategy,
     )
     say("reading the plan")
+    clock = time.perf_counter()
     if hm is not None:
         hm.write_back()
     result = extract_result(model, outcome)
+    phases.append(("read", time.perf_counter() - clock))
     if options is None or options.explain:
         say("explaining the binding limits")
+        clock = time.perf_counter()
         result = replace(result, binding=binding_limits(model, hm))
-    return result
+        phases.append(("explain", time.perf_counter() - clock))
+    return replace(result, outcome=replace(result.outcome, phases=tuple(phases)))
 
 
 def _relax_and_fix(model: PlanModel, hm: HighsModel, deadline: float, gap: float, say: Progress) -> _Run:

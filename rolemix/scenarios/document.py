@@ -165,13 +165,16 @@ class _YamlReader:
     def _problem(self, line: int, path: KeyPath, message: str) -> None:
         self.problems.append(ScenarioProblem(self.display, line, path_text(path), message))
 
-    def value(self, node: yaml.Node, path: KeyPath) -> object:
+    def value(self, node: yaml.Node, path: KeyPath, written_at: int | None = None) -> object:
         line = node.start_mark.line + 1
-        self.lines[path] = line
         if id(node) in self._seen:
-            # The composer hands out the same node for an alias; expanding aliases can also blow up in size.
+            # The composer hands out the anchored node again for an alias, with the anchor's position; the alias
+            # stands where its key (or list) was written.  Expanding aliases could also blow up in size.
+            line = written_at if written_at is not None else line
+            self.lines[path] = line
             self._problem(line, path, "found a YAML alias (*name), expected the values written out in full")
             return None
+        self.lines[path] = line
         self._seen.add(id(node))
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
@@ -182,7 +185,7 @@ class _YamlReader:
             if node.tag != _SEQ:
                 self._problem(line, path, f"found the YAML tag {node.tag}, which scenario files do not use")
                 return None
-            return [self.value(item, (*path, index)) for index, item in enumerate(node.value)]
+            return [self.value(item, (*path, index), line) for index, item in enumerate(node.value)]
         assert isinstance(node, yaml.ScalarNode)
         return self._scalar(node, path, line)
 
@@ -200,7 +203,7 @@ class _YamlReader:
                 self._problem(line, entry, f"duplicate key {key!r} (first given on line {self.key_lines[entry]})")
                 continue
             self.key_lines[entry] = line
-            result[key] = self.value(value_node, entry)
+            result[key] = self.value(value_node, entry, line)
         return result
 
     def _scalar(self, node: yaml.ScalarNode, path: KeyPath, line: int) -> object:
