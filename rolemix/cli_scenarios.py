@@ -224,12 +224,12 @@ def _with_scenario(plan_input: Any, scenario: str | None, say: Callable[[str], N
 
 
 def _setting(text: str) -> tuple[str, list[object]]:
-    from rolemix.scenarios.sweep import PATH_SYNTAX, parse_values
+    from rolemix.scenarios.sweep import PATH_SYNTAX, parse_values, split_setting
 
-    path, equals, values = text.partition("=")
-    if not equals or not path.strip() or not values.strip():
+    parts = split_setting(text)
+    if parts is None:
         raise click.BadParameter(f"expected PATH=V1,V2,... with PATH one of {PATH_SYNTAX}", param_hint="--set")
-    return path.strip(), parse_values(values)
+    return parts[0], parse_values(parts[1])
 
 
 @click.command("sweep")

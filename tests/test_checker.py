@@ -437,6 +437,7 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
     money = st.floats(0.0, 200000.0).map(lambda x: round(x, 0))
     rate = st.floats(0.0, 0.4).map(lambda x: round(x, 3))
     maybe = lambda s: st.one_of(st.none(), s)  # noqa: E731
+    rarely = st.sampled_from([False] * 7 + [True])
     roles = tuple(
         Role(
             name=NAMES[i],
@@ -467,8 +468,9 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
         for u in units
         if (count := draw(st.integers(0, 12))) > 0 or draw(st.booleans())
     )
+    must_meet = draw(rarely)
     demand = tuple(
-        Demand(u.name, w.name, t, float(draw(st.integers(0, 20)) * 50), draw(st.sampled_from([False, False, False, True])),
+        Demand(u.name, w.name, t, float(draw(st.integers(0, 20)) * 50), must_meet and draw(st.booleans()),
                w.unmet_penalty_per_hour)
         for u in units
         for w in work_types
@@ -514,14 +516,14 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
         for k in range(draw(st.integers(0, 2)))
     )
     ratios = ()
-    if n_roles > 1 and draw(st.booleans()):
+    if n_roles > 1 and draw(rarely):
         ratios = (Ratio("SMB", NAMES[0], NAMES[1], minimum=draw(maybe(st.just(0.5))), maximum=draw(maybe(st.just(4.0)))),)
     policy = Policy(
-        budget=tuple(draw(maybe(st.just(5e6))) for _ in range(periods)),
+        budget=tuple(5e6 if draw(rarely) else None for _ in range(periods)),
         layoff_cap_share=draw(maybe(st.sampled_from([0.1, 0.3]))),
         layoff_cap_people=draw(maybe(st.integers(0, 5).map(float))),
-        surplus_cap=draw(maybe(st.sampled_from([1.0, 10.0]))),
-        min_human_share=draw(st.sampled_from([(), (("SMB", 0.3),)])),
+        surplus_cap=draw(st.sampled_from([None, None, None, 5.0, 40.0])),
+        min_human_share=(("SMB", 0.3),) if draw(rarely) else (),
     )
     labels = tuple(f"P{t}" for t in range(1, periods + 1))
     return PlanInput(

@@ -9,6 +9,7 @@ run happens once per module.
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import shutil
@@ -31,7 +32,14 @@ from rolemix.scenarios.excel import write_comparison_workbook, write_frontier_wo
 from rolemix.scenarios.frontier import Frontier, cost_layoff_frontier, layoff_limits
 from rolemix.scenarios.kpis import Kpis, kpis_of, measures, money_short, progress_line
 from rolemix.scenarios.runner import DASK_MISSING, ClusterError, run_task, run_tasks
-from rolemix.scenarios.sweep import SweepPoint, parse_parameter, parse_values, run_sweep, tipping_points
+from rolemix.scenarios.sweep import (
+    SweepPoint,
+    parse_parameter,
+    parse_values,
+    run_sweep,
+    split_setting,
+    tipping_points,
+)
 from rolemix.scenarios.tasks import SolveTask, TaskOutcome
 from rolemix.workbook.reader import read_plan_input
 
@@ -64,6 +72,12 @@ def frontier(example: PlanInput) -> Frontier:
 
 @pytest.fixture()
 def group() -> click.Group:
+    """The ``rolemix`` main group once it has the scenario commands, a stand-in with them until then."""
+    from rolemix.cli import main
+
+    if "compare" in main.commands:
+        return main
+
     @click.group()
     def rolemix() -> None:
         """A stand-in for the main group."""
@@ -92,6 +106,14 @@ def test_every_shipped_scenario_solves_in_the_order_given(comparison: tuple[Comp
     for index, line in enumerate(heard, start=1):
         assert re.fullmatch(rf"\[{index}/7\] [a-z0-9-]+: optimal, total cost \$5\d\d\.\dM", line), line
     assert sorted(line.split("] ")[1].split(":")[0] for line in heard) == sorted(ORDER)
+
+
+@pytest.mark.skipif(os.environ.get("ROLEMIX_SLOW_TESTS") != "1",
+                    reason="whole-people solves of every shipped scenario take a minute; set ROLEMIX_SLOW_TESTS=1")
+def test_every_shipped_scenario_solves_with_whole_people(example: PlanInput) -> None:
+    result = compare_scenarios(example, [SHIPPED / f"{name}.yaml" for name in ORDER], SolveOptions(explain=False))
+    assert [(run.scenario.name, run.kpis.status) for run in result.runs] == [(name, "optimal") for name in ORDER]
+    assert all(run.outcome.result is not None and run.outcome.result.outcome.whole_people for run in result.runs)
 
 
 def test_the_base_scenario_is_the_workbook_itself(comparison: tuple[Comparison, list[str]], example: PlanInput) -> None:
@@ -212,10 +234,10 @@ def test_tasks_and_outcomes_travel_by_pickle(example: PlanInput) -> None:
 def test_local_processes_give_the_same_plans_in_the_order_given(example: PlanInput) -> None:
     cheap = replace(FRACTIONAL, explain=False)
     tasks = [SolveTask(label, replace(example, policy=replace(example.policy, layoff_cap_share=share)), cheap)
-             for label, share in (("a", 0.005), ("b", 0.04), ("c", 0.01))]
+             for label, share in (("a", 0.005), ("b", 0.04))]
     here = run_tasks(tasks, workers=1)
     there = run_tasks(tasks, workers=2)
-    assert [o.label for o in there] == ["a", "b", "c"]
+    assert [o.label for o in there] == ["a", "b"]
     assert [_plan_of(o) for o in there] == [_plan_of(o) for o in here]
 
 
@@ -310,8 +332,13 @@ def test_sweep_paths_and_values() -> None:
     assert parse_parameter("budget_multiplier").kind == "budget_multiplier"
     demand = parse_parameter("demand_multiplier[segment=SMB, work_type=transactional]")
     assert (demand.kind, demand.segment, demand.work_type) == ("demand_multiplier", "SMB", "transactional")
+    assert split_setting("demand_multiplier[segment=SMB]=1:0.6:-0.1") == ("demand_multiplier[segment=SMB]",
+                                                                           "1:0.6:-0.1")
+    assert split_setting('Roles["a=b"].Attrition = 0.1') == ('Roles["a=b"].Attrition', "0.1")
+    assert split_setting("Policy.Layoff cap share") is None
     assert parse_values("0.1, 0.2,12%") == [0.1, 0.2, "12%"]
-    assert parse_values("least cost; fewest layoffs, then least cost") == ["least cost", "fewest layoffs, then least cost"]
+    assert parse_values("least cost; fewest layoffs, then least cost") == [
+        "least cost", "fewest layoffs, then least cost"]
     assert parse_values("0:0.3:0.1") == [0.0, 0.1, 0.2, 0.3]
     assert parse_values("1:0.9:-0.05") == [1.0, 0.95, 0.9]
 
@@ -485,7 +512,9 @@ def test_sweep_command(group: click.Group, workbook: Path) -> None:
         "share between 0 and 1 (write 1.4% or 0.014)\n")
     result = runner.invoke(group, ["sweep", str(workbook), "--set", "Attrition"])
     assert result.exit_code == 2
-    assert "Invalid value for '--set': expected PATH=V1,V2,... with PATH one of" in result.stderr
+    assert result.stderr.endswith(
+        "Error: Invalid value for --set: expected PATH=V1,V2,... with PATH one of Sheet[key, ...].Column, "
+        "Sheet.Setting, budget_multiplier or demand_multiplier[segment=..., work_type=...]\n")
 
 
 def test_every_command_has_examples_in_its_help(group: click.Group) -> None:

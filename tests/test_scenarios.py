@@ -361,7 +361,11 @@ def test_extends_missing_and_circular(tmp_path: Path, example: PlanInput) -> Non
 
 
 def test_problems_in_an_extended_file_name_that_file(tmp_path: Path, example: PlanInput) -> None:
-    write(tmp_path, "parent.yaml", "name: parent\noverrides:\n  - {sheet: Roles, key: Nobody, column: Attrition, value: 0.1}\n")
+    write(tmp_path, "parent.yaml", """
+        name: parent
+        overrides:
+          - {sheet: Roles, key: Nobody, column: Attrition, value: 0.1}
+        """)
     child = write(tmp_path, "child.yaml", "name: child\nextends: parent.yaml\n")
     assert problems_of(child, example) == [
         f"{tmp_path / 'parent.yaml'}, line 3, overrides[0].key: found 'Nobody', expected one of the roles on the "
@@ -380,7 +384,8 @@ def test_problems_in_an_extended_file_name_that_file(tmp_path: Path, example: Pl
          [".settings.objective (length 1 -> 2)"]),
         ("{sheet: Policy, column: Layoff cap share, value: 4%}", []),
         ("{sheet: Policy, column: Layoff cap share, value: 0.05}", [".policy.layoff_cap_share"]),
-        ("{sheet: Adoption, key: [Sales copilot, 2027-Q2], column: Adoption, value: 0.3}", [".copilots[0].adoption[1]"]),
+        ("{sheet: Adoption, key: [Sales copilot, 2027-Q2], column: Adoption, value: 0.3}",
+         [".copilots[0].adoption[1]"]),
         ("{sheet: CapacityScope, key: [Northwind AI sales agent, transactional, SMB], column: Max share, value: 0.3}",
          [".sources[0].scope[0].max_share"]),
         ("{sheet: CapacityScope, key: [Northwind AI sales agent, transactional, Enterprise], column: Max share, "
@@ -394,8 +399,6 @@ def test_problems_in_an_extended_file_name_that_file(tmp_path: Path, example: Pl
         ("{sheet: Capacity, key: Channel partners, column: Max units, value: null}", [".sources[1].max_units"]),
         ("{sheet: ReskillPaths, key: AE to solution engineer, column: Seats per period, value: 60}",
          [".paths[0].seats_per_period"]),
-        ("{sheet: Demand, key: [Americas SMB, transactional, 2027-Q3], column: Hours, value: 5000}",
-         [f".demand[{index}].hours" for index in [0]]),
     ],
 )
 def test_a_scenario_that_changes_one_value_changes_only_that_value(
@@ -403,19 +406,29 @@ def test_a_scenario_that_changes_one_value_changes_only_that_value(
 ) -> None:
     path = write(tmp_path, "one.yaml", f"name: one\noverrides:\n  - {override}\n")
     changed, _ = load_scenario(path, example)
-    found = [p for p in differences(example, changed) if not p.startswith(".provenance")]
-    if changed_paths and changed_paths[0].startswith(".demand["):
-        # The index of the Demand row depends on the workbook's row order: find it.
-        index = next(
-            i for i, d in enumerate(example.demand)
-            if (d.unit, d.work_type, example.period_labels[d.period - 1]) == ("Americas SMB", "transactional", "2027-Q3")
-        )
-        changed_paths = [f".demand[{index}].hours"]
-    assert found == changed_paths
+    assert [p for p in differences(example, changed) if not p.startswith(".provenance")] == changed_paths
+
+
+def test_a_demand_override_changes_its_row_only(tmp_path: Path, example: PlanInput) -> None:
+    path = write(tmp_path, "d.yaml", """
+        name: d
+        overrides:
+          - {sheet: Demand, key: [Americas SMB, transactional, 2027-Q3], column: Hours, value: 5000}
+        """)
+    changed, overrides = load_scenario(path, example)
+    row = next(i for i, d in enumerate(example.demand) if (d.unit, d.work_type, d.period) == ("Americas SMB",
+                                                                                               "transactional", 3))
+    assert [p for p in differences(example, changed) if not p.startswith(".provenance")] == [f".demand[{row}].hours"]
+    assert changed.demand[row].hours == 5000.0
+    assert overrides[0].item == "Americas SMB / transactional / 2027-Q3"
 
 
 def test_a_work_type_penalty_also_changes_its_demand_rows(tmp_path: Path, example: PlanInput) -> None:
-    path = write(tmp_path, "p.yaml", "name: p\noverrides:\n  - {sheet: WorkTypes, key: technical, column: Unmet penalty, value: 500}\n")
+    path = write(tmp_path, "p.yaml", """
+        name: p
+        overrides:
+          - {sheet: WorkTypes, key: technical, column: Unmet penalty, value: 500}
+        """)
     changed, _ = load_scenario(path, example)
     expected = [".work_types[1].unmet_penalty_per_hour"] + [
         f".demand[{i}].unmet_penalty_per_hour" for i, d in enumerate(example.demand) if d.work_type == "technical"
@@ -425,7 +438,11 @@ def test_a_work_type_penalty_also_changes_its_demand_rows(tmp_path: Path, exampl
 
 
 def test_an_effectiveness_of_zero_removes_the_pair(tmp_path: Path, example: PlanInput) -> None:
-    path = write(tmp_path, "z.yaml", "name: z\noverrides:\n  - {sheet: Effectiveness, key: [Account executive, technical], column: Effectiveness, value: 0}\n")
+    path = write(tmp_path, "z.yaml", """
+        name: z
+        overrides:
+          - {sheet: Effectiveness, key: [Account executive, technical], column: Effectiveness, value: 0}
+        """)
     changed, overrides = load_scenario(path, example)
     assert [pair for pair in example.effectiveness if pair not in changed.effectiveness] == [
         ("Account executive", "technical", 0.3)
@@ -465,7 +482,11 @@ def test_multipliers_scale_demand_and_budgets(tmp_path: Path, example: PlanInput
 
 
 def test_the_issue_example_records_every_change_for_the_assumptions_sheet(tmp_path: Path, example: PlanInput) -> None:
-    write(tmp_path, "base.yaml", "name: base\noverrides:\n  - {sheet: Roles, key: Account executive, column: Attrition, value: 0.3}\n")
+    write(tmp_path, "base.yaml", """
+        name: base
+        overrides:
+          - {sheet: Roles, key: Account executive, column: Attrition, value: 0.3}
+        """)
     path = write(tmp_path, "ai-fast.yaml", """
         name: ai-fast
         description: AI agents may take up to 40 % of SMB transactional work.
@@ -535,3 +556,42 @@ def test_the_scenario_package_does_not_load_the_solver_to_read_files() -> None:
     code = "import sys, rolemix.scenarios.loader, rolemix.scenarios.excel; print('pulp' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout == "False\n"
+
+
+def test_the_docs_cover_every_sheet_command_and_fixed_column() -> None:
+    from rolemix.scenarios.overrides import FIXED_COLUMNS, FIXED_SHEETS
+
+    docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    for sheet in SHEETS:
+        assert sheet.name in docs, sheet.name
+    for name in FIXED_SHEETS:
+        assert name in docs
+    for sheet, column in FIXED_COLUMNS:
+        assert column in docs, (sheet, column)
+    for command in ("rolemix compare", "rolemix frontier", "rolemix sweep", "--executor dask --scheduler"):
+        assert command in docs
+    for path in sorted(SHIPPED.glob("*.yaml")):
+        assert f"`{path.name}`" in docs
+
+
+def test_each_change_marks_its_row_on_the_assumptions_sheet(tmp_path: Path, example: PlanInput) -> None:
+    from rolemix.report.assumptions import input_assumptions, overridden
+
+    path = write(tmp_path, "marks.yaml", """
+        name: marks
+        overrides:
+          - {sheet: Roles, key: Account executive, column: First-year attrition, value: 0.25}
+          - {sheet: CapacityScope, key: [Northwind AI sales agent, transactional, SMB], column: Max share, value: 0.3}
+          - {sheet: Adoption, key: [Sales copilot, 2027-Q2], column: Adoption, value: 0.1}
+          - {sheet: Ratios, key: [Enterprise, Solution engineer, Account executive], column: Minimum, value: 0.5}
+          - {sheet: Budget, key: 2027-Q3, column: Budget, value: 90000000}
+          - {sheet: Demand, key: [EMEA SMB, technical, 2028-Q1], column: Hours, value: 100}
+          - {sheet: Settings, column: Gap, value: 0.01}
+        """)
+    changed, overrides = load_scenario(path, example)
+    rows = input_assumptions(changed)
+    for override in overrides:
+        marked = sorted(overridden(rows, [override.assumption_row()]))
+        assert len(marked) == 1, override
+        row = rows[marked[0]]
+        assert (row.sheet, row.value) == (override.sheet, override.scenario_value), override

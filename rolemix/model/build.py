@@ -77,8 +77,8 @@ class PlanModel:
     cost_pairs: dict[tuple[str, int], Pairs] = field(default_factory=lambda: defaultdict(list))
     cost_constant: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
     policies: list[PolicyRow] = field(default_factory=list)
-    #: Rows of one unit that rounding can break (must-meet coverage, seats and reduced hours within
-    #: headcount), with their unit: the rounding repair of large plans may relax them to find the culprits.
+    #: Rows of one unit that rounding can break (headcount accounting, must-meet coverage, seats and reduced
+    #: hours within headcount), with their unit: the rounding repair of large plans may relax them to find the culprits.
     unit_rows: list[tuple[pulp.LpConstraint, str]] = field(default_factory=list)
     integers: list[pulp.LpVariable] = field(default_factory=list)
     _names: set[str] = field(default_factory=set)
@@ -282,7 +282,8 @@ def add_accounting(m: PlanModel, pos: _Positions) -> None:
         if (role, unit, t) in m.layoffs:
             pairs.append((m.layoffs[role, unit, t], 1.0))
         pairs.extend(flows.get((role, unit, t), []))
-        m.add(f"headcount_r{pos.role[role]}_u{pos.unit[unit]}_t{t}", linear(pairs), pulp.LpConstraintEQ, rhs)
+        row = m.add(f"headcount_r{pos.role[role]}_u{pos.unit[unit]}_t{t}", linear(pairs), pulp.LpConstraintEQ, rhs)
+        m.unit_rows.append((row, unit))
 
 
 def training_pool(m: PlanModel, path_name: str, unit: str, t: int, duration: int) -> Pairs:
@@ -646,18 +647,23 @@ def add_human_share(m: PlanModel) -> None:
         \\sum_{u \\in g, r, w} e_{r,w} A_{r,u,w,t} \\ge share_g \\sum_{u \\in g, w} D_{u,w,t}
     """
     d = m.data
-    for j, (segment, share) in enumerate(d.plan_input.policy.min_human_share):
+    rules = d.plan_input.policy.min_human_share
+    if not rules:
+        return
+    demand: dict[tuple[str, int], float] = defaultdict(float)
+    for (unit, _, t), dm in d.demand.items():
+        demand[d.segment_of[unit], t] += dm.hours
+    served: dict[tuple[str, int], Pairs] = defaultdict(list)
+    for (r, u, w, t), var in m.allocated.items():
+        served[d.segment_of[u], t].append((var, d.effectiveness[r, w]))
+    for j, (segment, share) in enumerate(rules):
         for t in d.periods:
-            demand = sum(dm.hours for (u, _, tt), dm in d.demand.items() if tt == t and d.segment_of[u] == segment)
-            if demand <= 0 or share <= 0:
+            total = demand.get((segment, t), 0.0)
+            if total <= 0 or share <= 0:
                 continue
-            pairs = [
-                (var, d.effectiveness[r, w])
-                for (r, u, w, tt), var in m.allocated.items()
-                if tt == t and d.segment_of[u] == segment
-            ]
             m.add_policy(
-                "human_share", f"human_share_g{j}_t{t}", t, segment, pairs, ">=", share * demand, "hours", limit=share
+                "human_share", f"human_share_g{j}_t{t}", t, segment, served.get((segment, t), []), ">=",
+                share * total, "hours", limit=share,
             )
 
 

@@ -47,6 +47,8 @@ class HighsModel:
         if threads is not None:
             self.highs.setOptionValue("threads", threads)
         self.slack_columns = np.zeros(0, dtype=np.int32)
+        self.slack_owner = np.zeros(0, dtype=np.int64)
+        self.elastic_rows = 0
         self.integer_columns = np.array(sorted(index[v.name] for v in integers if v.name in index), dtype=np.int32)
         self._pass(problem)
 
@@ -106,6 +108,10 @@ class HighsModel:
         self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
         self.highs.changeObjectiveOffset(float(expression.constant))
 
+    def costs(self) -> np.ndarray:
+        """Objective coefficients of the model's own columns."""
+        return np.asarray(self.highs.getLp().col_cost_, dtype=np.float64)[: len(self.columns)]
+
     def relax_integrality(self, relax: bool = True) -> None:
         """Solve as an LP (``relax``) or as the MIP."""
         cols = self.integer_columns
@@ -122,46 +128,41 @@ class HighsModel:
         if len(columns):
             self.highs.changeColsBounds(len(columns), columns.astype(np.int32), self.lower[columns], self.upper[columns])
 
-    def add_elastic(self, constraints: Sequence[pulp.LpConstraint]) -> np.ndarray:
-        """Give each of ``constraints`` a slack column (fixed at 0 until :meth:`least_violation` frees them).
+    def add_elastic(self, constraints: Sequence[pulp.LpConstraint], penalty: float) -> None:
+        """Give each of ``constraints`` slack columns priced at ``penalty`` per unit of violation.
 
-        Returns the slack columns, one per constraint, in order.
+        An "at most" row gets a slack that lowers it, an "at least" row one that raises it, an equality both.
+        With a penalty above every dual price the optimum uses no slack whenever the rows can hold, and
+        where they cannot, the slacks show which rows gave way.  :meth:`close_elastic` removes the option.
         """
         row_of = {id(c): i for i, c in enumerate(self.rows)}
         first = self.highs.getNumCol()
-        for constraint in constraints:
+        owners: list[int] = []
+        for k, constraint in enumerate(constraints):
             row = row_of[id(constraint)]
-            # A slack that moves the row towards feasibility: -1 on "at most" rows, +1 on "at least" rows.
-            # (equality rows are demand that must be met: the slack stands for hours left unmet).
-            sign = -1.0 if constraint.getUb() is not None and constraint.getLb() is None else 1.0
-            self.highs.addCol(0.0, 0.0, 0.0, 1, np.array([row], dtype=np.int32), np.array([sign]))
+            lower, upper = constraint.getLb(), constraint.getUb()
+            signs = (-1.0,) if lower is None else (1.0,) if upper is None else (1.0, -1.0)
+            for sign in signs:
+                self.highs.addCol(penalty, 0.0, INF, 1, np.array([row], dtype=np.int32), np.array([sign]))
+                owners.append(k)
         self.slack_columns = np.arange(first, self.highs.getNumCol(), dtype=np.int32)
-        return self.slack_columns
+        #: For each slack column, the position of its constraint in the list given.
+        self.slack_owner = np.array(owners, dtype=np.int64)
+        self.elastic_rows = len(constraints)
 
-    def least_violation(self) -> np.ndarray | None:
-        """Solve for the least total violation of the elastic rows; the slacks (``None`` when even that fails).
-
-        Costs and slack bounds are restored afterwards.
-        """
-        n = self.highs.getNumCol()
-        lp = self.highs.getLp()
-        saved = np.asarray(lp.col_cost_, dtype=np.float64).copy()
-        offset = lp.offset_
-        slacks = self.slack_columns
-        cost = np.zeros(n)
-        cost[slacks] = 1.0
-        all_cols = np.arange(n, dtype=np.int32)
-        self.highs.changeColsCost(n, all_cols, cost)
-        self.highs.changeObjectiveOffset(0.0)
-        self.highs.changeColsBounds(len(slacks), slacks, np.zeros(len(slacks)), np.full(len(slacks), INF))
-        status = self.run(solver="simplex", presolve="off")
-        result = None
-        if status == highspy.HighsModelStatus.kOptimal:
-            result = np.asarray(self.highs.getSolution().col_value, dtype=np.float64)[slacks]
-        self.highs.changeColsBounds(len(slacks), slacks, np.zeros(len(slacks)), np.zeros(len(slacks)))
-        self.highs.changeColsCost(n, all_cols, saved)
-        self.highs.changeObjectiveOffset(offset)
+    def violations(self) -> np.ndarray:
+        """Violation of each elastic row in the current solution, in the order given to :meth:`add_elastic`."""
+        values = np.asarray(self.highs.getSolution().col_value, dtype=np.float64)[self.slack_columns]
+        result = np.zeros(self.elastic_rows)
+        np.add.at(result, self.slack_owner, values)
         return result
+
+    def close_elastic(self) -> None:
+        """Fix every slack at zero: the rows hold again."""
+        slacks = self.slack_columns
+        if len(slacks):
+            zeros = np.zeros(len(slacks))
+            self.highs.changeColsBounds(len(slacks), slacks, zeros, zeros)
 
     def add_row(self, expression: pulp.LpAffineExpression, lower: float, upper: float) -> None:
         """Add a row ``lower <= expression <= upper``."""
@@ -169,7 +170,17 @@ class HighsModel:
         val = np.array(list(expression.values()), dtype=np.float64)
         self.highs.addRow(lower - expression.constant, upper - expression.constant, len(idx), idx, val)
 
+    def basis(self) -> highspy.HighsBasis:
+        """The current simplex basis (to come back to after a failed trial)."""
+        return self.highs.getBasis()
+
+    def set_basis(self, basis: highspy.HighsBasis) -> None:
+        self.highs.setBasis(basis)
+
     def run(self, **options: object) -> highspy.HighsModelStatus:
+        """Solve with ``options``; ``time_limit`` is seconds from now (HiGHS counts from its first run)."""
+        if "time_limit" in options:
+            options["time_limit"] = self.highs.getRunTime() + float(options["time_limit"])  # type: ignore[arg-type]
         for key, value in options.items():
             self.highs.setOptionValue(key, value)
         self.highs.run()

@@ -104,9 +104,11 @@ def round_period(
     mode: str,
     growth: np.ndarray,
     always_down: np.ndarray,
+    outflow: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Whole values for ``cols`` (see :data:`MODES`), never above a column's bound, then lowered where a cap
-    would be exceeded with every other column at its value in ``x``."""
+    """Whole values for ``cols`` (see :data:`MODES`; ``"repair"``: people leaving a role — layoffs, starts — down,
+    the rest nearest), never above a column's bound, then lowered where a cap would be exceeded with every other
+    column at its value in ``x``."""
     values = x[cols]
     nearest = np.floor(values + 0.5)
     down = np.floor(values + 1e-9)
@@ -115,6 +117,9 @@ def round_period(
         rounded = nearest
     elif mode == "down":
         rounded = down
+    elif mode == "repair":
+        assert outflow is not None
+        rounded = np.where(outflow, down, nearest)
     else:
         rounded = np.where(growth, up, down)
     rounded = np.where(always_down, down, rounded)
@@ -140,6 +145,10 @@ def round_period(
     return rounded
 
 
+#: Price of one unit of violation while rounding, as a multiple of the largest cost coefficient: high enough
+#: that the LP never buys violation it can avoid.
+ELASTIC_PENALTY_FACTOR = 1000.0
+
 #: Rounds of "unfix the units whose limits broke, re-solve, round them again" per period.
 REPAIR_ROUNDS = 3
 
@@ -151,26 +160,28 @@ def _fix_with_repair(
     row_units: list[set[str]],
     units_of: dict[int, str],
     deadline: float,
-    always_down: np.ndarray,
+    reround: Callable[[np.ndarray], np.ndarray],
 ) -> tuple[bool, np.ndarray]:
     """Fix ``cols`` at ``values``; where that breaks limits, free the units involved, re-solve and round them again.
 
-    Returns whether every column ended up fixed, and the current LP values.
+    The model is elastic while this runs (see :meth:`HighsModel.add_elastic`), so every trial solves, and the
+    rows that gave way name the units to free.  Returns whether every column ended up fixed, and the LP values.
     """
     ms = highspy.HighsModelStatus
+    start_basis = hm.basis()
     pending = np.ones(len(cols), dtype=bool)
     for _ in range(REPAIR_ROUNDS):
         hm.fix(cols[pending], values[pending])
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             break
-        if hm.run(solver="simplex", presolve="off", time_limit=max(remaining, 0.5)) == ms.kOptimal:
-            return True, hm.values()
-        slacks = hm.least_violation()
-        if slacks is None:
+        if hm.run(solver="simplex", presolve="off", time_limit=max(remaining, 0.5)) != ms.kOptimal:
             break
+        broken_rows = np.nonzero(hm.violations() > 1e-7)[0]
+        if len(broken_rows) == 0:
+            return True, hm.values()
         broken: set[str] = set()
-        for k in np.nonzero(slacks > 1e-7)[0]:
+        for k in broken_rows:
             broken |= row_units[int(k)]
         culprits = np.array([units_of.get(int(c)) in broken for c in cols]) & pending
         if not culprits.any():
@@ -178,14 +189,14 @@ def _fix_with_repair(
         hm.restore_bounds(cols[culprits])
         if hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5)) != ms.kOptimal:
             break
-        x = hm.values()
-        # Round the freed units again from their new LP values.
+        # Round the freed units again from their new LP values, people leaving a role rounded down.
+        again = reround(hm.values())
         values = values.copy()
-        again = np.where(always_down, np.floor(x[cols] + 1e-9), np.floor(x[cols] + 0.5))
         values[culprits] = again[culprits]
-        values = np.minimum(values, np.floor(hm.upper[cols] + 1e-9))
         pending = culprits
+    # Back to where the period started: its LP solution is still optimal from that basis.
     hm.restore_bounds(cols)
+    hm.set_basis(start_basis)
     hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
     return False, hm.values()
 
@@ -218,6 +229,8 @@ def relax_and_fix(
     # Seats never exceed the (fractional) people they are for: always rounded down.
     seat_names = {v.name for v in model.seats.values()}
     seat_flag = np.array([c.name in seat_names for c in hm.columns])
+    outflow_names = {v.name for reg in (model.layoffs, model.starts) for v in reg.values()}
+    outflow_flag = np.array([c.name in outflow_names for c in hm.columns])
     fix_start = time.perf_counter()
     unfixed: list[int] = []
     units_of = column_units(model, hm)
@@ -226,15 +239,23 @@ def relax_and_fix(
         for row in model.policies
     ]
     row_units += [{unit} for _, unit in model.unit_rows]
-    hm.add_elastic([row.constraint for row in model.policies] + [row for row, _ in model.unit_rows])
+    hm.add_elastic([row.constraint for row in model.policies] + [row for row, _ in model.unit_rows],
+                   penalty=ELASTIC_PENALTY_FACTOR * max(1.0, float(np.abs(hm.costs()).max())))
+    hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
     for t in sorted(by_period):
         cols = by_period[t]
         fixed = False
         for mode in MODES:
             values = round_period(x, cols, hm.upper, caps, mode, growth_flag[cols], seat_flag[cols])
-            fixed, x = _fix_with_repair(hm, cols, values, row_units, units_of, deadline, seat_flag[cols])
+            def reround(current: np.ndarray, cols: np.ndarray = cols) -> np.ndarray:
+                return round_period(current, cols, hm.upper, caps, "repair", growth_flag[cols], seat_flag[cols],
+                                    outflow_flag[cols])
+
+            fixed, x = _fix_with_repair(hm, cols, values, row_units, units_of, deadline, reround)
             if fixed:
                 break
+        progress(f"period {model.data.label(t)}: {'whole numbers fixed' if fixed else 'left to branch-and-bound'} "
+                 f"({time.perf_counter() - start:.1f} s)")
         if not fixed:
             unfixed.append(t)
             hm.restore_bounds(cols)
@@ -242,6 +263,10 @@ def relax_and_fix(
             if status != ms.kOptimal:
                 return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, tuple(unfixed))
             x = hm.values()
+    hm.close_elastic()
+    status = hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
+    if status != ms.kOptimal and not unfixed:
+        return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, tuple(unfixed))
     if unfixed:
         # Whole numbers of the periods rounding could not settle: branch-and-bound on what is left.
         progress(f"periods {unfixed} need branch-and-bound")

@@ -342,6 +342,7 @@ class _JsonReader:
                 first = self.key_lines[entry]
                 message = f"duplicate key {key!r} (first given on line {first})"
                 self.problems.append(ScenarioProblem(self.display, key_line, path_text(entry), message))
+                # Read past the repeated value; its lines go under a path no real key can have.
                 _, position = self.value(position, (*path, f"{key} (again)"))
             else:
                 self.key_lines[entry] = key_line

@@ -74,8 +74,8 @@ class Kpis:
         if key.startswith("end_headcount."):
             return dict(self.end_headcount).get(key.removeprefix("end_headcount."))
         value = getattr(self, key)
-        assert value is None or isinstance(value, float)
-        return value
+        assert value is None or isinstance(value, int | float)
+        return None if value is None else float(value)
 
     def as_dict(self, roles: Sequence[str]) -> dict[str, object]:
         """The numbers as JSON-ready data."""
@@ -107,14 +107,15 @@ def kpis_of(label: str, outcome: TaskOutcome) -> Kpis:
         label=label,
         status=result.outcome.status,
         gap=result.outcome.gap,
-        total_cost=figures.total_cost,
-        discounted_cost=figures.discounted_cost,
-        hires=figures.hires,
-        layoffs=figures.layoffs,
-        reskilled=figures.reskilled,
-        end_headcount=tuple(result.end_headcount().items()),
+        # Sums over no rows are the integer 0; the numbers are floats throughout.
+        total_cost=float(figures.total_cost),
+        discounted_cost=float(figures.discounted_cost),
+        hires=float(figures.hires),
+        layoffs=float(figures.layoffs),
+        reskilled=float(figures.reskilled),
+        end_headcount=tuple((role, float(count)) for role, count in result.end_headcount().items()),
         ai_share=figures.ai_share,
-        unmet_hours=figures.unmet_hours,
+        unmet_hours=float(figures.unmet_hours),
         message=outcome.message,
     )
 

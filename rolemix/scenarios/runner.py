@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import threading
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Literal
 
 from rolemix.errors import InfeasiblePlan, NoPlanInTime, RolemixError
@@ -33,7 +33,7 @@ DASK_MISSING = "Running on a Dask cluster needs the optional Dask packages: pip 
 
 
 class ClusterError(RolemixError):
-    """The Dask cluster cannot be used (not installed, not reachable, or it lost the work)."""
+    """The workers cannot do the work: Dask is not installed or not reachable, or a worker died."""
 
 
 def run_task(task: SolveTask) -> TaskOutcome:
@@ -110,17 +110,16 @@ def _run_here(tasks: Sequence[SolveTask], on_done: OnDone | None) -> list[TaskOu
 
 
 def start_method() -> str:
-    """How worker processes start: ``fork`` where it is safe, else ``spawn``.
+    """How worker processes start: always as fresh interpreters (``spawn``).
 
-    Forking is fast (workers inherit the loaded solver instead of importing it
-    again) and, unlike spawn, never runs the main script again in each worker.
-    It is only safe while this process runs a single thread: a fork copies
-    locks held by other threads, and a worker can hang on them.  Where fork is
-    not offered (Windows) or other threads run (a notebook, a Dask client),
-    workers are spawned as fresh interpreters.
+    Forking would save the workers importing the solver again, but a fork
+    copies the parent's threads' locks without the threads: HiGHS keeps a pool
+    of native worker threads after its first solve, invisible to Python, and a
+    forked worker that solves can hang on it.  Spawn is what Windows and macOS
+    do anyway, so every platform behaves alike.  ``python -m rolemix`` and the
+    ``rolemix`` script are safe to spawn from; a script of one's own that
+    calls these functions needs an ``if __name__ == "__main__":`` guard.
     """
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        return "fork"
     return "spawn"
 
 
@@ -132,7 +131,11 @@ def _run_on_processes(tasks: Sequence[SolveTask], workers: int, on_done: OnDone 
             pool.submit(run_task, task): index for index, task in enumerate(tasks)
         }
         for finished, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
+            try:
+                outcome = future.result()
+            except BrokenProcessPool as error:  # a worker was killed (out of memory, a signal)
+                label = tasks[futures[future]].label
+                raise ClusterError(f"A worker process stopped while solving {label}: {error}") from None
             outcomes[futures[future]] = outcome
             if on_done is not None:
                 on_done(finished, len(tasks), outcome)
@@ -159,9 +162,11 @@ def _run_on_dask(
             client = client_type(cluster)
         else:
             client = client_type(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as error:
+    except (OSError, TimeoutError, ValueError) as error:  # unreachable, too slow to answer, or not an address
         if cluster is not None:
             cluster.close()
+        if scheduler is None:
+            raise ClusterError(f"Cannot start a local Dask cluster: {error}") from None
         raise ClusterError(f"Cannot reach the Dask scheduler at {scheduler}: {error}") from None
     try:
         # Unique keys: the same task submitted twice (two runs of one sweep) must be solved twice, not cached.

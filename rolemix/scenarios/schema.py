@@ -38,9 +38,8 @@ _TYPE_WORDS: dict[str, str] = {
 }
 
 
-@cache
 def scenario_schema() -> dict[str, Any]:
-    """The scenario file's JSON Schema, as shipped in the package."""
+    """The scenario file's JSON Schema, as shipped in the package (a fresh copy on every call)."""
     text = resources.files("rolemix.scenarios").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema

@@ -129,6 +129,22 @@ def parse_parameter(text: str) -> Parameter:
     return Parameter(text, "override", sheets[sheet.lower()], key_value, column.strip())
 
 
+def split_setting(text: str) -> tuple[str, str] | None:
+    """``PATH=V1,V2`` -> ``(PATH, "V1,V2")``, splitting at the first ``=`` outside brackets and quotes."""
+    depth, quoted = 0, False
+    for index, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "[":
+            depth += 1
+        elif not quoted and char == "]":
+            depth -= 1
+        elif not quoted and depth == 0 and char == "=":
+            path, values = text[:index].strip(), text[index + 1:].strip()
+            return (path, values) if path and values else None
+    return None
+
+
 def parse_values(text: str) -> list[object]:
     """The values of ``--set PATH=V1,V2,...``: separated by commas, or by semicolons when any is present.
 
