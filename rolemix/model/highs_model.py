@@ -98,6 +98,16 @@ class HighsModel:
         self.highs.passModel(lp)
         self.lower = lower
         self.upper = upper
+        #: The bounds in force now (fixings included), and the matrix by rows, for sub-models.
+        self.current_lower = lower.copy()
+        self.current_upper = upper.copy()
+        self.row_start = np.asarray(starts, dtype=np.int64)
+        self.row_index = np.asarray(indices, dtype=np.int64)
+        self.row_value = np.asarray(values, dtype=np.float64)
+        self.row_lower = row_lower
+        self.row_upper = row_upper
+        self.integrality = integrality
+        self.current_cost = cost
 
     # -- changes in place ------------------------------------------------------
     def set_objective(self, expression: pulp.LpAffineExpression) -> None:
@@ -105,8 +115,18 @@ class HighsModel:
         cost = np.zeros(len(self.columns))
         for var, coef in expression.items():
             cost[self.index[var.name]] = coef
+        self.current_cost = cost
         self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
         self.highs.changeObjectiveOffset(float(expression.constant))
+
+    def row_activity(self, x: np.ndarray) -> np.ndarray:
+        """Each original row's value at ``x`` (model columns only, slacks left out)."""
+        products = self.row_value * x[self.row_index]
+        sums = np.add.reduceat(products, self.row_start[:-1]) if len(products) else np.zeros(len(self.rows))
+        # reduceat repeats the next value for empty rows: set those to zero.
+        empty = self.row_start[:-1] == self.row_start[1:]
+        sums[empty] = 0.0
+        return sums
 
     def costs(self) -> np.ndarray:
         """Objective coefficients of the model's own columns."""
@@ -123,10 +143,14 @@ class HighsModel:
         """Fix ``columns`` at ``values`` (both bounds)."""
         if len(columns):
             self.highs.changeColsBounds(len(columns), columns.astype(np.int32), values, values)
+            self.current_lower[columns] = values
+            self.current_upper[columns] = values
 
     def restore_bounds(self, columns: np.ndarray) -> None:
         if len(columns):
             self.highs.changeColsBounds(len(columns), columns.astype(np.int32), self.lower[columns], self.upper[columns])
+            self.current_lower[columns] = self.lower[columns]
+            self.current_upper[columns] = self.upper[columns]
 
     def add_elastic(self, constraints: Sequence[pulp.LpConstraint], penalty: float) -> None:
         """Give each of ``constraints`` slack columns priced at ``penalty`` per unit of violation.

@@ -145,6 +145,134 @@ def round_period(
     return rounded
 
 
+class UnitModels:
+    """Small whole-number models of one organisation unit, the rest of the plan held where it is.
+
+    Units share only a few company-wide rows (budget, caps, shares).  To settle one unit's whole numbers of one
+    period, its columns and rows are cut out of the full model: the unit's own rows as they are, each shared row
+    with the other units' part moved to the right-hand side at its current value, earlier periods fixed, later
+    periods continuous.  Such a model has a few hundred columns and solves in milliseconds.
+    """
+
+    def __init__(self, hm: HighsModel, units_of: dict[int, str]) -> None:
+        self.hm = hm
+        n = len(hm.columns)
+        names = sorted(set(units_of.values()))
+        self.unit_id = {name: i for i, name in enumerate(names)}
+        col_unit = np.full(n, -1, dtype=np.int64)
+        for col, unit in units_of.items():
+            col_unit[col] = self.unit_id[unit]
+        self.col_unit = col_unit
+        self.columns_of = {u: np.nonzero(col_unit == i)[0] for u, i in self.unit_id.items()}
+        start, index = hm.row_start, hm.row_index
+        rows_of: dict[int, set[int]] = defaultdict(set)
+        for r in range(len(hm.rows)):
+            for u in set(col_unit[index[start[r]:start[r + 1]]].tolist()):
+                rows_of[int(u)].add(r)
+        self.rows_of = {u: np.array(sorted(rows_of[i]), dtype=np.int64) for u, i in self.unit_id.items()}
+
+    def settle(
+        self, unit: str, whole: np.ndarray, x: np.ndarray, gap: float, time_limit: float
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Best whole values for the columns ``whole`` (of ``unit``) with the rest of the plan at ``x``, and the
+        unit's whole solution (in the order of ``columns_of[unit]``); ``None`` when the unit has no such plan."""
+        hm = self.hm
+        cols = self.columns_of[unit]
+        local = np.full(len(hm.columns), -1, dtype=np.int64)
+        local[cols] = np.arange(len(cols))
+        rows = self.rows_of[unit]
+        starts = [0]
+        indices: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        lower = np.empty(len(rows))
+        upper = np.empty(len(rows))
+        for k, r in enumerate(rows):
+            span = slice(hm.row_start[r], hm.row_start[r + 1])
+            idx = hm.row_index[span]
+            val = hm.row_value[span]
+            mine = local[idx] >= 0
+            others = float(val[~mine] @ x[idx[~mine]]) if (~mine).any() else 0.0
+            indices.append(local[idx[mine]])
+            values.append(val[mine])
+            starts.append(starts[-1] + int(mine.sum()))
+            lower[k] = hm.row_lower[r] - others
+            upper[k] = hm.row_upper[r] - others
+        lp = highspy.HighsLp()
+        lp.num_col_ = len(cols)
+        lp.num_row_ = len(rows)
+        lp.col_cost_ = hm.current_cost[cols]
+        lp.col_lower_ = hm.current_lower[cols]
+        lp.col_upper_ = hm.current_upper[cols]
+        lp.row_lower_ = lower
+        lp.row_upper_ = upper
+        matrix = lp.a_matrix_
+        matrix.format_ = highspy.MatrixFormat.kRowwise
+        matrix.num_col_ = len(cols)
+        matrix.num_row_ = len(rows)
+        matrix.start_ = np.array(starts, dtype=np.int32)
+        matrix.index_ = np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, dtype=np.int32)
+        matrix.value_ = np.concatenate(values) if values else np.zeros(0)
+        lp.a_matrix_ = matrix
+        integer = np.zeros(len(cols), dtype=bool)
+        integer[local[whole]] = True
+        lp.integrality_ = [highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous for v in integer]
+        solver = highspy.Highs()
+        solver.setOptionValue("output_flag", False)
+        solver.setOptionValue("threads", 1)
+        solver.setOptionValue("mip_rel_gap", gap)
+        solver.setOptionValue("time_limit", time_limit)
+        solver.passModel(lp)
+        solver.run()
+        if solver.getInfo().primal_solution_status != 2:
+            return None
+        solution = np.asarray(solver.getSolution().col_value, dtype=np.float64)
+        solution[local[whole]] = np.round(solution[local[whole]])
+        return solution[local[whole]], solution
+
+
+def improve_units(
+    hm: HighsModel, unit_models: UnitModels, deadline: float, gap: float, progress: Progress
+) -> int:
+    """Local search over units: re-plan each unit's whole numbers over the whole horizon, the others held.
+
+    Every step keeps the plan feasible (each unit's model holds the shared rows with the other units at their
+    values), so the pass can stop at the deadline.  Returns the number of units re-planned.
+    """
+    ms = highspy.HighsModelStatus
+    integer = np.zeros(len(hm.columns), dtype=bool)
+    integer[hm.integer_columns] = True
+    x = hm.values()
+    saved_lower, saved_upper = hm.current_lower.copy(), hm.current_upper.copy()
+    done = 0
+    for unit, cols in unit_models.columns_of.items():
+        if time.perf_counter() > deadline - IMPROVE_RESERVE_S:
+            break
+        whole = cols[integer[cols]]
+        if not len(whole):
+            continue
+        hm.restore_bounds(whole)
+        settled = unit_models.settle(unit, whole, x, gap, min(UNIT_TIME_LIMIT_S, deadline - time.perf_counter()))
+        if settled is None:
+            hm.fix(whole, np.round(x[whole]))
+            continue
+        hm.fix(whole, settled[0])
+        x[cols] = settled[1]
+        done += 1
+    if hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 1.0)) != ms.kOptimal:
+        # Never worse than before: go back to the plan the pass started from.
+        changed = np.nonzero((hm.current_lower != saved_lower) | (hm.current_upper != saved_upper))[0]
+        hm.fix(changed, saved_lower[changed])
+        hm.run(solver="simplex", presolve="off")
+        return 0
+    progress(f"re-planned {done} units one at a time")
+    return done
+
+
+#: Seconds kept back from the deadline for the final LP after the unit-by-unit improvement.
+IMPROVE_RESERVE_S = 2.0
+#: Most seconds for one unit's whole-horizon model in the improvement pass.
+UNIT_TIME_LIMIT_S = 1.0
+
 #: Price of one unit of violation while rounding, as a multiple of the largest cost coefficient: high enough
 #: that the LP never buys violation it can avoid.
 ELASTIC_PENALTY_FACTOR = 1000.0
@@ -160,18 +288,21 @@ def _fix_with_repair(
     row_units: list[set[str]],
     units_of: dict[int, str],
     deadline: float,
-    reround: Callable[[np.ndarray], np.ndarray],
-) -> tuple[bool, np.ndarray]:
-    """Fix ``cols`` at ``values``; where that breaks limits, free the units involved, re-solve and round them again.
+    unit_models: UnitModels,
+    gap: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fix ``cols`` at ``values``; where that breaks limits, settle the units involved with their own small
+    whole-number models and try again.
 
     The model is elastic while this runs (see :meth:`HighsModel.add_elastic`), so every trial solves, and the
-    rows that gave way name the units to free.  Returns whether every column ended up fixed, and the LP values.
+    rows that gave way name the units to settle.  Returns the columns left unfixed (none, normally) and the LP
+    values.
     """
     ms = highspy.HighsModelStatus
     start_basis = hm.basis()
-    pending = np.ones(len(cols), dtype=bool)
+    unsettled = np.zeros(len(cols), dtype=bool)
     for _ in range(REPAIR_ROUNDS):
-        hm.fix(cols[pending], values[pending])
+        hm.fix(cols[~unsettled], values[~unsettled])
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             break
@@ -179,26 +310,34 @@ def _fix_with_repair(
             break
         broken_rows = np.nonzero(hm.violations() > 1e-7)[0]
         if len(broken_rows) == 0:
-            return True, hm.values()
+            return cols[unsettled], hm.values()
         broken: set[str] = set()
         for k in broken_rows:
             broken |= row_units[int(k)]
-        culprits = np.array([units_of.get(int(c)) in broken for c in cols]) & pending
+        culprits = np.array([units_of.get(int(c)) in broken for c in cols]) & ~unsettled
         if not culprits.any():
             break
         hm.restore_bounds(cols[culprits])
         if hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5)) != ms.kOptimal:
             break
-        # Round the freed units again from their new LP values, people leaving a role rounded down.
-        again = reround(hm.values())
+        x = hm.values()
         values = values.copy()
-        values[culprits] = again[culprits]
-        pending = culprits
+        for unit in sorted(broken):
+            mine = culprits & np.array([units_of.get(int(c)) == unit for c in cols])
+            if not mine.any():
+                continue
+            settled = unit_models.settle(unit, cols[mine], x, gap, max(min(2.0, deadline - time.perf_counter()), 0.1))
+            if settled is None:
+                unsettled |= mine
+            else:
+                values[mine] = settled[0]
+                # Later units see this unit's new plan.
+                x[unit_models.columns_of[unit]] = settled[1]
     # Back to where the period started: its LP solution is still optimal from that basis.
     hm.restore_bounds(cols)
     hm.set_basis(start_basis)
     hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
-    return False, hm.values()
+    return cols, hm.values()
 
 
 def relax_and_fix(
@@ -229,8 +368,6 @@ def relax_and_fix(
     # Seats never exceed the (fractional) people they are for: always rounded down.
     seat_names = {v.name for v in model.seats.values()}
     seat_flag = np.array([c.name in seat_names for c in hm.columns])
-    outflow_names = {v.name for reg in (model.layoffs, model.starts) for v in reg.values()}
-    outflow_flag = np.array([c.name in outflow_names for c in hm.columns])
     fix_start = time.perf_counter()
     unfixed: list[int] = []
     units_of = column_units(model, hm)
@@ -242,27 +379,16 @@ def relax_and_fix(
     hm.add_elastic([row.constraint for row in model.policies] + [row for row, _ in model.unit_rows],
                    penalty=ELASTIC_PENALTY_FACTOR * max(1.0, float(np.abs(hm.costs()).max())))
     hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
+    unit_models = UnitModels(hm, units_of)
     for t in sorted(by_period):
         cols = by_period[t]
-        fixed = False
-        for mode in MODES:
-            values = round_period(x, cols, hm.upper, caps, mode, growth_flag[cols], seat_flag[cols])
-            def reround(current: np.ndarray, cols: np.ndarray = cols) -> np.ndarray:
-                return round_period(current, cols, hm.upper, caps, "repair", growth_flag[cols], seat_flag[cols],
-                                    outflow_flag[cols])
-
-            fixed, x = _fix_with_repair(hm, cols, values, row_units, units_of, deadline, reround)
-            if fixed:
-                break
-        progress(f"period {model.data.label(t)}: {'whole numbers fixed' if fixed else 'left to branch-and-bound'} "
-                 f"({time.perf_counter() - start:.1f} s)")
-        if not fixed:
+        values = round_period(x, cols, hm.upper, caps, "nearest", growth_flag[cols], seat_flag[cols])
+        left, x = _fix_with_repair(hm, cols, values, row_units, units_of, deadline, unit_models, gap_limit)
+        progress(f"period {model.data.label(t)}: "
+                 + ("whole numbers fixed" if len(left) == 0 else f"{len(left)} whole numbers left to branch-and-bound")
+                 + f" ({time.perf_counter() - start:.1f} s)")
+        if len(left):
             unfixed.append(t)
-            hm.restore_bounds(cols)
-            status = hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
-            if status != ms.kOptimal:
-                return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, tuple(unfixed))
-            x = hm.values()
     hm.close_elastic()
     status = hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
     if status != ms.kOptimal and not unfixed:
@@ -280,6 +406,9 @@ def relax_and_fix(
         objective = float(info.objective_function_value)
     else:
         objective = float(hm.highs.getInfo().objective_function_value)
+        if (objective - bound) / max(abs(objective), 1e-9) > gap_limit:
+            improve_units(hm, unit_models, deadline, gap_limit / 10, progress)
+            objective = float(hm.highs.getInfo().objective_function_value)
     gap = (objective - bound) / max(abs(objective), 1e-9)
     state = "optimal" if gap <= gap_limit + 1e-12 else "feasible"
     return HeuristicRun(state, objective, bound, lp_seconds, time.perf_counter() - fix_start, tuple(unfixed))

@@ -16,7 +16,16 @@ Values come out as openpyxl gives them with ``data_only=True``: text as
 ``str``, whole numbers as ``int``, other numbers as ``float``, logical values
 as ``bool``, error values as their text (``"#N/A"``), and numbers in a date
 format as :class:`datetime.datetime` (or :class:`datetime.timedelta` for
-duration formats).  A formula without a cached value is blank (``None``).
+duration formats).  A formula without a cached value is blank (``None``);
+:meth:`WorkbookCells.formulas_without_results` tells such cells apart from
+empty ones, so that the reader can name them instead of taking a default.
+
+A number cell whose text is no number Excel writes (``NaN``, ``INF``, or
+any other text) comes out as that number (``nan``, ``inf``) or text, never
+as a refusal of the whole file: the validator then names the one cell.
+Cell references beyond the last column of a worksheet (XFD) are refused as
+damage, and a row's padding is built only when the row is handed out, so a
+crafted sheet of far-right cells cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -41,6 +50,17 @@ CHUNK_BYTES = 256 * 1024
 
 #: Most shared strings and styles a workbook part may declare before it is taken for a bomb.
 MAX_SHARED_STRINGS = 10_000_000
+
+#: Columns of a worksheet (A to XFD); a cell reference beyond is damage, not data.
+MAX_COLUMNS = 16_384
+
+#: Digits up to which a number's text is read as a whole number; Excel keeps 15 significant digits,
+#: so longer digit strings are read as a float (a 400-digit text becomes infinity, not a huge int).
+MAX_INTEGER_DIGITS = 18
+
+#: A cell this many columns beyond a row's last stored cell is kept aside and the row padded only when
+#: handed out: rows wait in memory while a chunk is parsed, and padding each to XFD could exhaust it.
+FAR_CELL_GAP = 256
 
 _DIGITS = "0123456789"
 _TRUE_TEXT = ("1", "true")
@@ -106,10 +126,17 @@ class WorkbookCells:
         workbook_part = self._office_document()
         self._epoch = WINDOWS_EPOCH
         self._sheets: dict[str, str | None] = {}  # sheet name -> worksheet part, None for chart sheets
+        self._uncomputed: dict[str, dict[tuple[int, int], str]] = {}
         relationships = self._relationships(workbook_part)
         for name, relationship_id in self._sheet_list(workbook_part):
             kind, target = relationships.get(relationship_id, ("", ""))
-            self._sheets[name] = target if kind == "worksheet" and target in self._names else None
+            if kind not in ("worksheet", ""):
+                self._sheets[name] = None  # a chart sheet (or a dialog or macro sheet): no cells to read
+            elif target in self._names:
+                self._sheets[name] = target
+            else:
+                # Excel itself would have to repair such a file; guessing the sheet empty would hide data.
+                raise FileRefused(damaged_message(self.path, f"the cells of sheet {name!r} are missing"))
         parts_by_kind = {kind: target for kind, target in relationships.values()}
         strings_part = parts_by_kind.get("sharedStrings")
         styles_part = parts_by_kind.get("styles")
@@ -281,20 +308,67 @@ class WorkbookCells:
         part = self._sheets[name]
         if part is None:
             raise ValueError(f"sheet {name!r} is not a worksheet")
-        sheet = _SheetParser(self._strings, self._date_styles, self._duration_styles, self._epoch)
+        uncomputed = self._uncomputed.setdefault(name, {})
+        sheet = _SheetParser(
+            name, self._strings, self._date_styles, self._duration_styles, self._epoch, uncomputed
+        )
+        return self._rows_of(part, sheet)
+
+    def _rows_of(self, part: str, sheet: _SheetParser) -> Iterator[Row]:
         for _ in self._parse(part, sheet.start, sheet.end, sheet.text):
             if sheet.ready:
-                yield from sheet.ready
+                for number, values, far in sheet.ready:
+                    yield number, values if far is None else _padded(values, far)
                 sheet.ready.clear()
+
+    def formulas_without_results(self, name: str) -> dict[tuple[int, int], str]:
+        """Cells of sheet ``name`` holding a formula but no saved result, by (row, column): the formula text.
+
+        :meth:`rows` gives such cells as blank (``None``), like openpyxl; the
+        mapping grows as rows are read, and holds every such cell of a row
+        once the row has been handed out.
+        """
+        return self._uncomputed.setdefault(name, {})
+
+
+def _padded(values: tuple[object, ...], far: tuple[tuple[int, object], ...]) -> tuple[object, ...]:
+    """A row's values with its far-right cells put in place and the gap filled with ``None``."""
+    width = max(len(values), max(column for column, _ in far))
+    full = list(values) + [None] * (width - len(values))
+    for column, value in far:
+        full[column - 1] = value
+    return tuple(full)
+
+
+def _number(text: str) -> int | float | None:
+    """The number a number cell's text holds: whole numbers as ``int``; ``None`` when it is no number."""
+    if "." not in text and "e" not in text and "E" not in text and len(text) <= MAX_INTEGER_DIGITS:
+        try:
+            return int(text)
+        except ValueError:
+            pass  # NaN, INF and the like: float() reads them
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 class _SheetParser:
     """Expat handlers that turn ``<sheetData>`` into rows of values."""
 
     def __init__(
-        self, strings: list[str], date_styles: frozenset[str], duration_styles: frozenset[str], epoch: dt.datetime
+        self,
+        sheet: str,
+        strings: list[str],
+        date_styles: frozenset[str],
+        duration_styles: frozenset[str],
+        epoch: dt.datetime,
+        uncomputed: dict[tuple[int, int], str],
     ) -> None:
-        self.ready: list[Row] = []
+        #: Rows parsed but not yet handed out: number, values, far-right cells (``None`` when none).
+        self.ready: list[tuple[int, tuple[object, ...], tuple[tuple[int, object], ...] | None]] = []
+        self.uncomputed = uncomputed
+        self._sheet = sheet
         self._strings = strings
         self._date_styles = date_styles
         self._duration_styles = duration_styles
@@ -304,7 +378,9 @@ class _SheetParser:
         self._in_data = False
         self._row = 0
         self._values: list[object] = []
+        self._far: list[tuple[int, object]] = []
         self._column = 0
+        self._reference = ""
         self._type = "n"
         self._style: str | None = None
         self._text: list[str] = []
@@ -312,6 +388,8 @@ class _SheetParser:
         self._inline = False
         self._phonetic = False
         self._found: str | None = None
+        self._formula: list[str] | None = None
+        self._in_formula = False
 
     def _name(self, element: str) -> str:
         local = self._local.get(element)
@@ -324,8 +402,13 @@ class _SheetParser:
         column = self._columns.get(letters)
         if column is None:
             column = 0
-            for letter in letters.upper():
-                column = column * 26 + ord(letter) - 64
+            if 1 <= len(letters) <= 3 and letters.isascii() and letters.isalpha():
+                for letter in letters.upper():
+                    column = column * 26 + ord(letter) - 64
+            if not 1 <= column <= MAX_COLUMNS:
+                raise ValueError(
+                    f"cell {reference!r} of sheet {self._sheet!r} is not a cell of a worksheet (columns A to XFD)"
+                )
             self._columns[letters] = column
         return column
 
@@ -339,9 +422,11 @@ class _SheetParser:
         if local == "c":
             reference = attributes.get("r")
             self._column = self._column_of(reference) if reference else self._column + 1
+            self._reference = reference or ""
             self._type = attributes.get("t", "n")
             self._style = attributes.get("s")
             self._found = None
+            self._formula = None
         elif local == "v":
             self._text.clear()
             self._collect = True
@@ -349,6 +434,7 @@ class _SheetParser:
             number = attributes.get("r")
             self._row = int(number) if number else self._row + 1
             self._values = []
+            self._far = []
             self._column = 0
         elif local == "is":
             self._inline = True
@@ -357,6 +443,9 @@ class _SheetParser:
             self._collect = self._inline and not self._phonetic
         elif local == "rPh":
             self._phonetic = True
+        elif local == "f":
+            self._formula = []
+            self._in_formula = True
 
     def end(self, element: str) -> None:
         if not self._in_data:
@@ -365,11 +454,13 @@ class _SheetParser:
         if local == "c":
             if self._found is not None:
                 self._store(self._value(self._found))
+            elif self._formula is not None:
+                self.uncomputed[(self._row, self._column)] = "".join(self._formula)
         elif local == "v":
             self._collect = False
             self._found = "".join(self._text)
         elif local == "row":
-            self.ready.append((self._row, tuple(self._values)))
+            self.ready.append((self._row, tuple(self._values), tuple(self._far) if self._far else None))
         elif local == "t":
             self._collect = False
         elif local == "is":
@@ -377,15 +468,22 @@ class _SheetParser:
             self._found = "".join(self._text)
         elif local == "rPh":
             self._phonetic = False
+        elif local == "f":
+            self._in_formula = False
         elif local == "sheetData":
             self._in_data = False
 
     def text(self, data: str) -> None:
         if self._collect:
             self._text.append(data)
+        elif self._in_formula and self._formula is not None:
+            self._formula.append(data)
 
     def _store(self, value: object) -> None:
         missing = self._column - len(self._values) - 1
+        if missing > FAR_CELL_GAP or (self._far and missing >= 0):
+            self._far.append((self._column, value))
+            return
         if missing > 0:
             self._values.extend([None] * missing)
         if missing >= 0:
@@ -398,17 +496,31 @@ class _SheetParser:
         if kind == "n":
             if not text:
                 return None
-            number: float = float(text) if ("." in text or "E" in text or "e" in text) else int(text)
+            number = _number(text)
+            if number is None:
+                return text  # no number at all: the validator names the cell and what it holds
             style = self._style
             if style is not None and (style in self._date_styles or style in self._duration_styles):
-                return from_excel(number, self._epoch, timedelta=style in self._duration_styles)
+                try:
+                    return from_excel(number, self._epoch, timedelta=style in self._duration_styles)
+                except (OverflowError, ValueError):
+                    return number  # beyond the calendar (or NaN): shown as the number it is
             return number
         if kind == "s":
-            return self._strings[int(text)]
+            try:
+                return self._strings[int(text)]
+            except (ValueError, IndexError):
+                raise ValueError(
+                    f"cell {self._reference or self._column!r} of sheet {self._sheet!r} refers to "
+                    f"text number {text.strip()!r}, which the workbook does not hold"
+                ) from None
         if kind == "b":
             return text.strip().lower() in _TRUE_TEXT
         if kind == "d":
-            return from_ISO8601(text)
+            try:
+                return from_ISO8601(text)
+            except ValueError:
+                return text  # not a date: the validator names the cell
         # "str" (a formula's text result), "inlineStr" and "e" (an error value such as #N/A) are text.
         return text
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +57,7 @@ from rolemix.workbook.validate import (
     period_converter,
     show,
     text_value,
+    uncomputed_message,
 )
 
 #: Sheets that must be present: Settings and every sheet that needs rows.
@@ -66,6 +67,12 @@ REQUIRED_SHEETS: tuple[str, ...] = tuple(spec.name for spec in SHEETS if spec is
 OBJECTIVE_SEPARATOR = ", then "
 
 _HASH_CHUNK = 1024 * 1024
+
+#: Cells holding a formula without a saved result, by (row, column): the formula (see WorkbookCells).
+Formulas = Mapping[tuple[int, int], str]
+
+#: Stands in for the value of a cell whose formula has no saved result, until it is reported.
+_UNCOMPUTED = object()
 
 
 def read_plan_input(path: str | Path, warnings: list[str] | None = None) -> PlanInput:
@@ -194,12 +201,15 @@ def _read_sheets(cells: WorkbookCells, problems: Problems) -> WorkbookData:
     def rows_of(spec: SheetSpec) -> Iterator[Row] | None:
         return cells.rows(spec.name) if spec.name in found else None
 
-    settings = _read_settings(rows_of(SETTINGS), SETTINGS, problems)
-    policy = _read_settings(rows_of(POLICY), POLICY, problems)
+    def formulas(spec: SheetSpec) -> Formulas:
+        return cells.formulas_without_results(spec.name) if spec.name in found else {}
+
+    settings = _read_settings(rows_of(SETTINGS), SETTINGS, problems, formulas(SETTINGS))
+    policy = _read_settings(rows_of(POLICY), POLICY, problems, formulas(POLICY))
     length = settings.values.get("Period length") if settings.ok("Period length") else None
     period_length = length if isinstance(length, str) else None
     tables = {
-        spec.name: _read_table(rows_of(spec), spec, period_length, problems)
+        spec.name: _read_table(rows_of(spec), spec, period_length, problems, formulas(spec))
         for spec in SHEETS
         if spec.layout == "table"
     }
@@ -212,14 +222,19 @@ def _cell(values: tuple[object, ...], index: int) -> object:
     return values[index] if index < len(values) else None
 
 
-def _read_settings(rows: Iterator[Row] | None, spec: SheetSpec, problems: Problems) -> SettingsData:
+def _read_settings(
+    rows: Iterator[Row] | None, spec: SheetSpec, problems: Problems, formulas: Formulas | None = None
+) -> SettingsData:
     """Read a Setting | Value sheet: the label in column A, the value in column B."""
     data = SettingsData(spec, present=rows is not None)
     by_key = {_label_key(f.label): f for f in spec.fields}
     raw: dict[str, object] = {}
+    uncomputed = formulas if formulas is not None else {}
     if rows is not None:
         for number, values in rows:
             label, value = text_value(_cell(values, 0)), _cell(values, 1)
+            if value is None and (number, 2) in uncomputed:
+                value = _UNCOMPUTED
             if label is None:
                 if not is_blank(value):
                     problems.add(spec.name, number, "Setting", "blank, but a setting name is required next to a value")
@@ -252,7 +267,12 @@ def _read_settings(rows: Iterator[Row] | None, spec: SheetSpec, problems: Proble
         convert = (
             period_converter(spec_field, period_length) if spec_field.label == "First period" else converter(spec_field)
         )
-        value, message = convert(raw[spec_field.label])
+        message: str | None
+        if raw[spec_field.label] is _UNCOMPUTED:
+            row = data.rows[spec_field.label]
+            value, message = None, uncomputed_message(uncomputed[(row, 2)])
+        else:
+            value, message = convert(raw[spec_field.label])
         if message is not None:
             problems.add(spec.name, data.rows[spec_field.label], spec_field.label, message)
             data.invalid.add(spec_field.label)
@@ -287,9 +307,17 @@ def _field_converter(spec_field: Field, period_length: str | None) -> Converter:
 
 
 def _read_table(
-    rows: Iterator[Row] | None, spec: SheetSpec, period_length: str | None, problems: Problems
+    rows: Iterator[Row] | None,
+    spec: SheetSpec,
+    period_length: str | None,
+    problems: Problems,
+    formulas: Formulas | None = None,
 ) -> SheetData:
-    """Read a table sheet: headers in row 1 found by label, one record per filled-in row."""
+    """Read a table sheet: headers in row 1 found by label, one record per filled-in row.
+
+    ``formulas`` names the cells holding a formula without a saved result
+    (they read as blank); each one in a column of the spec is a problem.
+    """
     data = SheetData(spec, present=rows is not None)
     if rows is None:
         return data
@@ -325,12 +353,19 @@ def _read_table(
         if spec_field.required:
             problems.add(spec.name, 1, spec_field.label, "column is missing, but it is required")
 
+    uncomputed = formulas if formulas is not None else {}
     for number, values in rows:
-        if all(is_blank(_cell(values, index)) for index, _, _ in columns):
+        # Checked per row: the mapping fills up as the sheet is read, and is empty in nearly every workbook.
+        pending = {index for index, _, _ in columns if (number, index + 1) in uncomputed} if uncomputed else set()
+        if not pending and all(is_blank(_cell(values, index)) for index, _, _ in columns):
             continue
         record = Record(number, dict(defaults))
         for index, spec_field, convert in columns:
-            value, message = convert(_cell(values, index))
+            message: str | None
+            if index in pending and _cell(values, index) is None:
+                value, message = None, uncomputed_message(uncomputed[(number, index + 1)])
+            else:
+                value, message = convert(_cell(values, index))
             if message is not None:
                 problems.add(spec.name, number, spec_field.label, message)
                 record.invalid.add(spec_field.label)

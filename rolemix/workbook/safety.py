@@ -307,8 +307,8 @@ def declaration_message(path: Path, part: str) -> str:
     )
 
 
-def damaged_message(path: Path, error: BaseException | None = None) -> str:
-    """Return the sentence shown for a damaged or truncated workbook."""
+def damaged_message(path: Path, error: BaseException | str | None = None) -> str:
+    """Return the sentence shown for a damaged or truncated workbook (``error`` says what is damaged)."""
     detail = f" ({error})" if error is not None and str(error) else ""
     return (
         f"{path.name} is damaged or incomplete and cannot be read{detail}: "

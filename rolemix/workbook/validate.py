@@ -47,6 +47,19 @@ PERIOD_EXAMPLES: dict[str, str] = {"quarter": "2027-Q1", "month": "2027-01", "ye
 _SHEET_ORDER = {spec.name: index for index, spec in enumerate(SHEETS)}
 _LARGEST_EXACT_INTEGER = 1e15
 
+#: The largest number any cell may hold, whatever its column.  No headcount, amount or hours of a
+#: sales organisation comes near it (a trillion-yen budget is 1e12), while 1e20 people or a budget
+#: of 1e308 would reach the solver as numbers it cannot compute with; such a value is a typing error.
+LARGEST_NUMBER = 1e15
+LARGEST_NUMBER_TEXT = "1,000,000,000,000,000"
+
+#: Texts longer than this are shown by their start and their length (a 10,000-character name would
+#: otherwise fill the screen and hide the other problems).
+MAX_SHOWN_CHARACTERS = 100
+SHOWN_START = 60
+
+UNCOMPUTED_HINT = "expected a value (open the workbook in Excel and save it, or type the value)"
+
 
 # --- showing values ------------------------------------------------------------------------------
 
@@ -64,7 +77,8 @@ def show(value: object) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
-        return str(value)
+        digits = str(value)
+        return digits if len(digits) <= MAX_SHOWN_CHARACTERS else f"a number of {len(digits):,} digits"
     if isinstance(value, float):
         if math.isnan(value):
             return "NaN"
@@ -74,7 +88,10 @@ def show(value: object) -> str:
             return str(int(value))
         return repr(value)
     if isinstance(value, str):
-        return repr(value.strip())
+        text = value.strip()
+        if len(text) > MAX_SHOWN_CHARACTERS:
+            return f"{text[:SHOWN_START] + '…'!r} ({len(text):,} characters)"
+        return repr(text)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time(0, 0):
             return f"the date {value.date().isoformat()}"
@@ -142,13 +159,26 @@ def _blank(spec_field: Field) -> tuple[object, str | None]:
     return spec_field.default, None
 
 
+def uncomputed_message(formula: str) -> str:
+    """Message for a cell holding a formula whose result the workbook never saved.
+
+    Such cells read as blank; taking them for blank would quietly use a
+    default (no cap, no limit) where the planner wrote a formula.
+    """
+    if formula.strip():
+        return f"found the formula {show('=' + formula.strip())} without a saved result, {UNCOMPUTED_HINT}"
+    return f"found a formula without a saved result, {UNCOMPUTED_HINT}"
+
+
 def _text_found(raw: str, expected: str) -> str:
     """Message for text in a numeric column, pointing out numbers stored as text."""
     text = raw.strip()
     try:
-        float(text.replace(",", ""))
+        number = float(text.replace(",", ""))
     except ValueError:
         return f"found {show(text)}, expected {expected}"
+    if not math.isfinite(number):
+        return f"found {show(text)}, expected {expected}"  # 'NaN' and 'Infinity' are no numbers to a planner
     return f"found {show(text)} (a number stored as text), expected {expected}"
 
 
@@ -157,6 +187,10 @@ def _range_message(value: float, spec_field: Field) -> str | None:
         return f"found {show(value)}, expected at least {show(spec_field.minimum)}"
     if spec_field.maximum is not None and value > spec_field.maximum:
         return f"found {show(value)}, expected at most {show(spec_field.maximum)}"
+    if abs(value) > LARGEST_NUMBER:
+        return (
+            f"found {show(value)}, expected at most {LARGEST_NUMBER_TEXT} (a larger number is taken for a typing error)"
+        )
     return None
 
 
@@ -164,7 +198,10 @@ def _plain_number(raw: object) -> float | None:
     """``raw`` as a finite float when it is a real number (not a bool, date or text)."""
     if isinstance(raw, bool) or not isinstance(raw, int | float):
         return None
-    value = float(raw)
+    try:
+        value = float(raw)
+    except OverflowError:
+        return None  # an int beyond any float
     return value if math.isfinite(value) else None
 
 

@@ -194,40 +194,53 @@ def _hidden_space(original: str) -> str:
     return original[:middle] + "\u200b" + original[middle:]
 
 
-def _reference_message(shown: Callable[[str], str], suffix: Callable[[str], str] = lambda _o: "") -> Callable[
-    [Field, str], str | None
-]:
-    def message(spec_field: Field, original: str) -> str | None:
-        if spec_field.ref == "Periods":
-            return f"found {shown(original)}, expected a period label from 2027-Q1 to 2028-Q4"
-        return f"found {shown(original)}, expected {REFERENCE_WORDS[spec_field.ref]}{suffix(original)}"
+def shown(text_: str) -> str:
+    """A typed text as messages show it: quoted, stripped, long texts by their start and length."""
+    stripped = text_.strip()
+    if len(stripped) > 100:
+        return f"{stripped[:60] + '…'!r} ({len(stripped):,} characters)"
+    return repr(stripped)
 
-    return message
+
+def _reference(typed: Callable[[str], str | None], close: bool = False) -> Mutation:
+    """A reference cell given the text ``typed(original)``; ``close``: it differs only in capitals."""
+
+    def message(spec_field: Field, original: str) -> str | None:
+        value = typed(original)
+        if value is None:
+            return None
+        if spec_field.ref == "Periods":
+            # Period labels are read in capitals (2027-q1 is 2027-Q1), so other capitals are no mistake.
+            return None if close else f"found {shown(value.upper())}, expected a period label from 2027-Q1 to 2028-Q4"
+        hint = f" (names must match exactly: {original!r})" if close else ""
+        return f"found {shown(value)}, expected {REFERENCE_WORDS[spec_field.ref]}{hint}"
+
+    def cell(_package: Package, original: str) -> CellXml:
+        value = typed(original)
+        assert value is not None
+        return text(value)
+
+    return Mutation("", cell, message)
+
+
+def _named(name: str, mutation: Mutation) -> Mutation:
+    return Mutation(name, mutation.cell, mutation.message)
 
 
 REFERENCE_MUTATIONS: tuple[Mutation, ...] = (
-    Mutation("unknown-name", _const(text("Nobody")), _reference_message(lambda _o: "'Nobody'")),
-    Mutation(
-        "lookalike-letters",
-        lambda _p, original: text(_lookalike(original)),
-        _reference_message(lambda original: repr(_lookalike(original))),
-    ),
-    Mutation("long-name", _const(text(LONG_NAME)), _reference_message(lambda _o: LONG_NAME_SHOWN)),
-    Mutation(
-        "other-capitals",
-        lambda _p, original: text(_other_case(original)),
-        _reference_message(
-            lambda original: repr(_other_case(original)),
-            lambda original: f" (names must match exactly: {original!r})",
-        ),
-    ),
+    _named("unknown-name", _reference(lambda _o: "Nobody")),
+    _named("lookalike-letters", _reference(_lookalike)),
+    _named("long-name", _reference(lambda _o: LONG_NAME)),
+    _named("other-capitals", _reference(_other_case, close=True)),
     Mutation("uncomputed-formula", _const(formula("1/0")), _uncomputed("1/0")),
+    _named("hidden-space", _reference(_hidden_space)),
     Mutation(
-        "hidden-space",
-        lambda _p, original: text(_hidden_space(original)),
-        _reference_message(lambda original: repr(_hidden_space(original))),
+        "number-name",
+        _const(number("42")),
+        lambda f, _o: f"found '42', expected {REFERENCE_WORDS.get(f.ref, '')}"
+        if f.ref != "Periods"
+        else "found '42', expected a period label from 2027-Q1 to 2028-Q4",
     ),
-    Mutation("number-name", _const(number("42")), _reference_message(lambda _o: "'42'")),
     Mutation("blank", _const(blank()), _required_blank),
 )
 

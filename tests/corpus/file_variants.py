@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .variant import Base, Variant, located, package_variant
+from .variant import Base, Variant, package_variant
 from .xlsx import CellXml, Package, number
 
 DAMAGED = "{name} is damaged or incomplete and cannot be read"
@@ -326,9 +326,12 @@ def _part_variants() -> list[Variant]:
         "missing)",
         ("part-missing-units-sheet.xlsx",),
     ))
-    missing, where = located("Settings", None, None, "sheet is missing, but it is required")
-    variants.append(package_variant("part-missing-workbook-relationships", "file: damaged workbook", "sheet",
-                                    drop("xl/_rels/workbook.xml.rels"), missing, where))
+    variants.append(package_variant(
+        "part-missing-workbook-relationships", "file: damaged workbook", "file", drop("xl/_rels/workbook.xml.rels"),
+        "part-missing-workbook-relationships.xlsx is damaged or incomplete and cannot be read (the cells of sheet "
+        "'Instructions' are missing)",
+        ("part-missing-workbook-relationships.xlsx",),
+    ))
 
     def cut_sheet(_base: Base, package: Package) -> None:
         package.members["xl/worksheets/sheet3.xml"] = package.members["xl/worksheets/sheet3.xml"][:1500]
