@@ -146,6 +146,7 @@ def _solve_json(result: Any, baseline: Any, out: Path | None) -> dict[str, objec
 
 @main.command("solve")
 @click.argument("workbook", type=click.Path(dir_okay=False))
+@click.option("--scenario", type=click.Path(dir_okay=False), help="A scenario file (YAML or JSON) applied to the workbook.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Where to write the plan (default: <workbook>-plan.xlsx).")
 @click.option("--into-copy", is_flag=True, help="Write the result sheets into a copy of the input workbook.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as one JSON object on stdout.")
@@ -157,6 +158,7 @@ def _solve_json(result: Any, baseline: Any, out: Path | None) -> dict[str, objec
 @click.option("--quiet", is_flag=True, help="No progress messages on stderr.")
 def solve_command(
     workbook: str,
+    scenario: str | None,
     out: str | None,
     into_copy: bool,
     as_json: bool,
@@ -174,6 +176,7 @@ def solve_command(
       rolemix solve excel_templates/example-software-co.xlsx
       rolemix solve plan.xlsx --out board/plan.xlsx --time-limit 120 --gap 0.005
       rolemix solve plan.xlsx --fractional --json
+      rolemix solve plan.xlsx --scenario scenarios/ai-fast.yaml --out ai-fast-plan.xlsx
     """
     from rolemix.model import SolveOptions, do_nothing, solve_plan
 
@@ -185,6 +188,12 @@ def solve_command(
             _check_output(source, target)
         say(f"reading {workbook}")
         plan_input = _read(workbook)
+        overrides: tuple[Any, ...] = ()
+        if scenario is not None:
+            from rolemix.scenarios.loader import load_scenario
+
+            say(f"applying scenario {scenario}")
+            plan_input, overrides = load_scenario(scenario, plan_input)
         options = SolveOptions(time_limit_s=time_limit, gap=gap, whole_people=False if fractional else None, solver=solver)
         result = solve_plan(plan_input, options, progress=say)
         say("costing the do-nothing baseline")
@@ -194,7 +203,10 @@ def solve_command(
             from rolemix.report.workbook import write_plan_workbook
 
             say(f"writing {target}")
-            written = write_plan_workbook(result, target, baseline=baseline, into_copy_of=source if into_copy else None)
+            written = write_plan_workbook(
+                result, target, baseline=baseline, into_copy_of=source if into_copy else None,
+                scenario_overrides=tuple(o.assumption_row() for o in overrides),
+            )
     except RolemixError as error:
         _fail(error)
     if result.outcome.status != "optimal":
@@ -208,6 +220,8 @@ def solve_command(
 def _check_output(source: Path, target: Path) -> None:
     from rolemix.errors import OutputError
 
+    if target.suffix.lower() == ".xlsm":
+        raise OutputError(f"{target}: rolemix writes no macro-enabled workbooks; give --out a name ending in .xlsx.")
     if source.exists() and target.exists() and source.resolve() == target.resolve():
         raise OutputError(f"{target} is the input workbook; rolemix never overwrites its input. Choose another --out.")
     if target.suffix.lower() != ".xlsx":

@@ -415,7 +415,11 @@ def check_arguments(employees: int, regions: int, segments: int, roles: int, per
     ValueError
         When an argument is outside the ranges the generator supports.
     """
-    limits = {"segments": (segments, SEGMENTS_RANGE), "roles": (roles, ROLES_RANGE), "periods": (periods, PERIODS_RANGE)}
+    limits = {
+        "segments": (segments, SEGMENTS_RANGE),
+        "roles": (roles, ROLES_RANGE),
+        "periods": (periods, PERIODS_RANGE),
+    }
     if regions < 1:
         raise ValueError(f"regions must be at least 1, got {regions}")
     for name, (value, (low, high)) in limits.items():
@@ -460,8 +464,18 @@ def largest_remainder(total: int, weights: Sequence[float]) -> list[int]:
     return counts
 
 
-def _staff_unit(people: int, segment: str, roles: Sequence[str]) -> dict[str, int]:
-    """Split one unit's people over roles by the segment's mix, within reach of the Ratios sheet."""
+def staff_unit(people: int, segment: str, roles: Sequence[str]) -> dict[str, int]:
+    """Split one unit's ``people`` over ``roles`` by the segment's staffing mix, within reach of the Ratios sheet.
+
+    Enterprise units get :data:`ENTERPRISE_SE_PER_AE_TODAY` solution engineers per account executive (rounded
+    up); no unit gets more than :data:`SALES_MANAGERS_PER_AE_TODAY` sales managers per account executive.
+    People taken from one role go to account executives.
+
+    Returns
+    -------
+    dict
+        Role -> people, summing to ``people``.
+    """
     staffing = SEGMENT_FACTS[segment].staffing
     counts = dict(zip(roles, largest_remainder(people, [staffing[role] for role in roles]), strict=True))
     if segment == ENTERPRISE:
@@ -492,7 +506,7 @@ def _staffing(
     floor = len(roles)
     shares = largest_remainder(employees - floor * len(units), weights)
     return {
-        unit_name(region, segment): _staff_unit(floor + extra, segment, roles)
+        unit_name(region, segment): staff_unit(floor + extra, segment, roles)
         for (region, segment), extra in zip(units, shares, strict=True)
     }
 
@@ -501,7 +515,9 @@ def _headcount_rows(
     rng: random.Random, staffing: Mapping[str, Mapping[str, int]], segment_of: Mapping[str, str]
 ) -> tuple[list[dict[str, object]], list[dict[str, object]]]:
     """One Headcount row per employee (ids in a shuffled order, like an HR export) and their skill rows."""
-    people = [(unit, role) for unit, by_role in staffing.items() for role, count in by_role.items() for _ in range(count)]
+    people = [
+        (unit, role) for unit, by_role in staffing.items() for role, count in by_role.items() for _ in range(count)
+    ]
     rng.shuffle(people)
     width = max(6, len(str(len(people))))
     low, high = COST_OVERRIDE_RANGE
@@ -644,8 +660,9 @@ def budgets(run_rate: float, periods: int) -> list[int]:
         Number of quarters.
     """
     shares = [max(BUDGET_FLOOR, BUDGET_HEADROOM - BUDGET_CUT_PER_QUARTER * index) for index in range(periods)]
-    # Rounded up, so rounding never makes a budget tighter than intended.
-    return [math.ceil(run_rate * share / BUDGET_ROUNDING) * BUDGET_ROUNDING for share in shares]
+    # Rounded up, so rounding never makes a budget tighter than intended; the inner round keeps float noise
+    # (0.96 * 1e6 = 960000.0000000001) from adding a whole rounding step.
+    return [math.ceil(round(run_rate * share / BUDGET_ROUNDING, 6)) * BUDGET_ROUNDING for share in shares]
 
 
 def _role_rows(roles: Sequence[str], headcount_by_role: Mapping[str, int]) -> list[dict[str, object]]:
@@ -721,7 +738,9 @@ def _ratio_rows(segments: Sequence[str], roles: Sequence[str]) -> list[dict[str,
     return rows
 
 
-def generate_rows(employees: int, regions: int, segments: int, roles: int, periods: int, seed: int) -> dict[str, object]:
+def generate_rows(
+    employees: int, regions: int, segments: int, roles: int, periods: int, seed: int
+) -> dict[str, object]:
     """A synthetic sales organisation as rows for :func:`~rolemix.workbook.template.write_input_workbook`.
 
     Parameters
@@ -823,7 +842,10 @@ def generate_rows(employees: int, regions: int, segments: int, roles: int, perio
             for label, share in zip(labels, ramp, strict=True)
         ],
         "Policy": {"Layoff cap share": POLICY_LAYOFF_CAP_SHARE},
-        "Budget": [{"Period": label, "Budget": budget} for label, budget in zip(labels, budgets(run_rate, periods), strict=True)],
+        "Budget": [
+            {"Period": label, "Budget": budget}
+            for label, budget in zip(labels, budgets(run_rate, periods), strict=True)
+        ],
         "Ratios": _ratio_rows(segment_names, role_names),
         "SegmentRules": [
             {"Segment": segment, "Min human share": SEGMENT_FACTS[segment].min_human_share} for segment in segment_names

@@ -457,7 +457,7 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
         Role(
             name=NAMES[i],
             loaded_cost_per_year=draw(money),
-            hours_per_period=draw(st.sampled_from([50.0, 100.0, 160.0])),
+            hours_per_period=draw(st.sampled_from([0.0, 50.0, 100.0, 160.0])),
             attrition_per_year=draw(rate),
             first_year_attrition_per_year=draw(rate),
             hiring_cost=draw(st.floats(0.0, 5000.0).map(round)),

@@ -81,6 +81,10 @@ class PlanModel:
     #: hours within headcount), with their unit: the rounding repair of large plans may relax them to find the culprits.
     unit_rows: list[tuple[pulp.LpConstraint, str]] = field(default_factory=list)
     integers: list[pulp.LpVariable] = field(default_factory=list)
+    #: The organisation unit of every variable (by name).
+    unit_of: dict[str, str] = field(default_factory=dict)
+    #: Per-unit sums that keep company-wide rows sparse: (kind, unit, t) -> variable.
+    unit_sums: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
     _names: set[str] = field(default_factory=set)
 
     # -- small helpers ---------------------------------------------------
@@ -96,9 +100,32 @@ class PlanModel:
         whole = integer and self.whole_people
         var = self.problem.add_variable(name, lowBound=0, upBound=upper, cat=pulp.LpInteger if whole else pulp.LpContinuous)
         registry[key] = var
+        self.unit_of[name] = str(key[0] if registry is self.unmet else key[1])
         if whole:
             self.integers.append(var)
         return var
+
+    def by_unit(self, kind: str, period: int, pairs: Pairs) -> Pairs:
+        """The same sum as ``pairs``, written as one variable per unit.
+
+        A company-wide row over every unit's columns is dense; a per-unit sum ``z[u] = sum of u's terms`` (a
+        row of the unit's own) plus a company-wide row over the ``z[u]`` keeps every row short, which the
+        interior-point method needs at scale.
+        """
+        grouped: dict[str, Pairs] = defaultdict(list)
+        for var, coef in pairs:
+            grouped[self.unit_of[var.name]].append((var, coef))
+        if len(grouped) < 2:
+            return pairs
+        out: Pairs = []
+        for unit, terms in grouped.items():
+            ui = self.data.units.index(unit)
+            total = self.problem.add_variable(f"sum_{kind}_u{ui}_t{period}", lowBound=None)
+            self.unit_sums[kind, unit, period] = total
+            self.unit_of[total.name] = unit
+            self.add(f"sum_{kind}_u{ui}_t{period}", linear([*terms, (total, -1.0)]), pulp.LpConstraintEQ, 0.0)
+            out.append((total, 1.0))
+        return out
 
     def add(self, name: str, expr: pulp.LpAffineExpression, sense: int, rhs: float) -> pulp.LpConstraint:
         """Add ``expr (sense) rhs`` under a unique deterministic name."""
@@ -533,6 +560,7 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
                 )
         if policy.layoff_cap_share is not None:
             pairs, rhs = _share_of_start(m, list(d.roles), t, policy.layoff_cap_share)
+            pairs = m.by_unit("layoff_margin", t, pairs)
             m.add_policy("layoff_cap", f"layoff_cap_t{t}", t, "the whole workforce", pairs, "<=", rhs, "people")
         if policy.layoff_cap_people is not None:
             pairs = [(v, 1.0) for (_, _, tt), v in m.layoffs.items() if tt == t]
@@ -662,7 +690,8 @@ def add_human_share(m: PlanModel) -> None:
             if total <= 0 or share <= 0:
                 continue
             m.add_policy(
-                "human_share", f"human_share_g{j}_t{t}", t, segment, served.get((segment, t), []), ">=",
+                "human_share", f"human_share_g{j}_t{t}", t, segment,
+                m.by_unit(f"human_hours_g{j}", t, served.get((segment, t), [])), ">=",
                 share * total, "hours", limit=share,
             )
 
@@ -681,7 +710,7 @@ def add_budget(m: PlanModel) -> None:
         if budget is None:
             continue
         expr = m.period_cost(t, spending_only=True)
-        pairs = list(expr.items())
+        pairs = m.by_unit("spending", t, list(expr.items()))
         m.add_policy("budget", f"budget_t{t}", t, "total cost", pairs, "<=", budget - expr.constant, "money", limit=budget)
 
 

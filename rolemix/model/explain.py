@@ -104,7 +104,7 @@ def binding_limits(model: PlanModel, hm: HighsModel | None = None) -> tuple[Bind
         hm = HighsModel(model.problem, model.integers)
         values = np.array([var.varValue or 0.0 for var in hm.columns])
     else:
-        values = hm.values()
+        values = hm.last_values if hm.last_values is not None else hm.values()
     cols = hm.integer_columns
     hm.relax_integrality(True)
     hm.fix(cols, np.round(values[cols]))

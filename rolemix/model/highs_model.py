@@ -108,6 +108,9 @@ class HighsModel:
         self.row_upper = row_upper
         self.integrality = integrality
         self.current_cost = cost
+        self.objective_offset = float(objective.constant)
+        #: The plan's values when a heuristic found it outside the solver (see rolemix.model.scale).
+        self.last_values: np.ndarray | None = None
 
     # -- changes in place ------------------------------------------------------
     def set_objective(self, expression: pulp.LpAffineExpression) -> None:
@@ -116,8 +119,9 @@ class HighsModel:
         for var, coef in expression.items():
             cost[self.index[var.name]] = coef
         self.current_cost = cost
+        self.objective_offset = float(expression.constant)
         self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
-        self.highs.changeObjectiveOffset(float(expression.constant))
+        self.highs.changeObjectiveOffset(self.objective_offset)
 
     def row_activity(self, x: np.ndarray) -> np.ndarray:
         """Each original row's value at ``x`` (model columns only, slacks left out)."""
@@ -127,6 +131,15 @@ class HighsModel:
         empty = self.row_start[:-1] == self.row_start[1:]
         sums[empty] = 0.0
         return sums
+
+    def broken_rows(self, x: np.ndarray, tolerance: float = 1e-6) -> int:
+        """How many rows or column bounds ``x`` breaks (relative tolerance)."""
+        activity = self.row_activity(x)
+        scale = np.maximum(1.0, np.abs(activity))
+        rows = int(np.sum((activity < self.row_lower - tolerance * scale) | (activity > self.row_upper + tolerance * scale)))
+        cols = int(np.sum((x < self.lower - tolerance * np.maximum(1.0, np.abs(x)))
+                          | (x > self.upper + tolerance * np.maximum(1.0, np.abs(x)))))
+        return rows + cols
 
     def costs(self) -> np.ndarray:
         """Objective coefficients of the model's own columns."""
@@ -216,7 +229,7 @@ class HighsModel:
 
     def write_back(self, values: np.ndarray | None = None) -> None:
         """Store column values in the PuLP variables (``varValue``) for result extraction."""
-        col = self.values() if values is None else values
+        col = values if values is not None else self.last_values if self.last_values is not None else self.values()
         for var, value in zip(self.columns, col.tolist(), strict=True):
             var.varValue = value
 

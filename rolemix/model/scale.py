@@ -28,7 +28,7 @@ import highspy
 import numpy as np
 
 from rolemix.model.build import PlanModel
-from rolemix.model.highs_model import HighsModel
+from rolemix.model.highs_model import INF, HighsModel
 
 Progress = Callable[[str], None]
 
@@ -55,17 +55,7 @@ class HeuristicRun:
 
 def column_units(model: PlanModel, hm: HighsModel) -> dict[int, str]:
     """The organisation unit of every column that belongs to one."""
-    units: dict[int, str] = {}
-    for registry in (model.hires, model.layoffs, model.starts, model.seats, model.ext_units, model.headcount,
-                     model.idle, model.reduced, model.unmet):
-        for key, var in registry.items():
-            if var.name in hm.index:
-                units[hm.index[var.name]] = key[1] if registry is not model.unmet else key[0]
-    for registry2 in (model.allocated, model.served):
-        for key4, var in registry2.items():
-            if var.name in hm.index:
-                units[hm.index[var.name]] = key4[1]
-    return units
+    return {hm.index[name]: unit for name, unit in model.unit_of.items() if name in hm.index}
 
 
 def period_columns(model: PlanModel, hm: HighsModel) -> dict[int, np.ndarray]:
@@ -145,6 +135,16 @@ def round_period(
     return rounded
 
 
+@dataclass(frozen=True)
+class Shares:
+    """Each unit's room in the shared rows: slack shares (``down``, ``up`` per row) and whole-number shares
+    (``whole[row, unit id]``, an upper bound on the unit's part)."""
+
+    down: np.ndarray
+    up: np.ndarray
+    whole: dict[tuple[int, int], float]
+
+
 class UnitModels:
     """Small whole-number models of one organisation unit, the rest of the plan held where it is.
 
@@ -170,12 +170,105 @@ class UnitModels:
             for u in set(col_unit[index[start[r]:start[r + 1]]].tolist()):
                 rows_of[int(u)].add(r)
         self.rows_of = {u: np.array(sorted(rows_of[i]), dtype=np.int64) for u, i in self.unit_id.items()}
+        self.units_of_row: list[set[int]] = [set() for _ in range(len(hm.rows))]
+        for i, rows in rows_of.items():
+            for r in rows:
+                self.units_of_row[r].add(i)
 
-    def settle(
-        self, unit: str, whole: np.ndarray, x: np.ndarray, gap: float, time_limit: float
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Best whole values for the columns ``whole`` (of ``unit``) with the rest of the plan at ``x``, and the
-        unit's whole solution (in the order of ``columns_of[unit]``); ``None`` when the unit has no such plan."""
+    def share_rows(self, x: np.ndarray) -> Shares:
+        """Split every shared row's room between its units.
+
+        Each unit keeps what it uses at ``x`` plus an equal share of the row's slack, so plans made unit by
+        unit within these bounds add up to a plan that keeps every shared row.  Rows made only of whole
+        numbers with whole coefficients (hires caps, training seats, unit caps, layoffs in people) are split in
+        whole numbers instead — largest remainders first — so each unit's share can be used in full.
+        """
+        hm = self.hm
+        activity = hm.row_activity(x)
+        units_in_row = np.array([max(1, len(u)) for u in self.units_of_row], dtype=np.float64)
+        spare_up = np.where(np.isfinite(hm.row_upper), np.maximum(hm.row_upper - activity, 0.0), np.inf)
+        spare_down = np.where(np.isfinite(hm.row_lower), np.maximum(activity - hm.row_lower, 0.0), np.inf)
+        whole: dict[tuple[int, int], float] = {}
+        integer = np.zeros(len(hm.columns), dtype=bool)
+        integer[hm.integer_columns] = True
+        for r in range(len(hm.rows)):
+            if len(self.units_of_row[r]) < 2 or not np.isfinite(hm.row_upper[r]) or np.isfinite(hm.row_lower[r]):
+                continue
+            span = slice(hm.row_start[r], hm.row_start[r + 1])
+            idx, val = hm.row_index[span], hm.row_value[span]
+            if not (integer[idx].all() and np.all(val == np.round(val)) and np.all(val > 0)):
+                continue
+            owners = self.col_unit[idx]
+            own = {int(u): float(val[owners == u] @ x[idx[owners == u]]) for u in np.unique(owners)}
+            base = {u: np.floor(v + 1e-9) for u, v in own.items()}
+            room = np.floor(hm.row_upper[r] + 1e-9) - sum(base.values())
+            for u in sorted(own, key=lambda u: -(own[u] - base[u])):
+                if room < 1:
+                    break
+                base[u] += 1.0
+                room -= 1.0
+            for u, value in base.items():
+                whole[r, u] = value
+        return Shares(spare_down / units_in_row, spare_up / units_in_row, whole)
+
+    def plan_unit(
+        self,
+        unit: str,
+        x: np.ndarray,
+        spare: Shares,
+        period_of: np.ndarray,
+        seat: np.ndarray,
+        gap: float,
+        time_limit: float,
+    ) -> np.ndarray | None:
+        """Whole numbers for one unit, period by period, within its share of the shared rows.
+
+        Starts from the LP plan ``x``; for each period rounds the unit's whole numbers to the nearest (seats
+        down), re-solves the unit's LP, and where rounding breaks the unit's rows solves that period's whole
+        numbers as a small model instead.  Returns the unit's new column values, or ``None``.
+        """
+        hm = self.hm
+        cols = self.columns_of[unit]
+        solver, local_whole = self._unit_solver(unit, x, spare)
+        solver.setOptionValue("time_limit", time_limit)
+        ms = highspy.HighsModelStatus
+        solver.run()
+        if solver.getModelStatus() != ms.kOptimal:
+            return None
+        started = time.perf_counter()
+        for t in np.unique(period_of[cols[local_whole]]):
+            mine = np.nonzero(local_whole & (period_of[cols] == t))[0].astype(np.int32)
+            value = np.asarray(solver.getSolution().col_value)[mine]
+            rounded = np.where(seat[cols[mine]], np.floor(value + 1e-9), np.floor(value + 0.5))
+            rounded = np.minimum(np.maximum(rounded, 0.0), np.floor(hm.upper[cols[mine]] + 1e-9))
+            basis = solver.getBasis()
+            solver.changeColsBounds(len(mine), mine, rounded, rounded)
+            solver.run()
+            if solver.getModelStatus() == ms.kOptimal:
+                continue
+            # Rounding broke a row of this unit: this period's whole numbers as a small model.
+            solver.changeColsBounds(len(mine), mine, hm.current_lower[cols[mine]], hm.current_upper[cols[mine]])
+            solver.setBasis(basis)
+            solver.changeColsIntegrality(len(mine), mine, np.ones(len(mine), dtype=np.uint8))
+            solver.setOptionValue("mip_rel_gap", gap)
+            solver.setOptionValue("time_limit", max(time_limit - (time.perf_counter() - started), 0.2))
+            solver.run()
+            if solver.getInfo().primal_solution_status != 2:
+                return None
+            chosen = np.round(np.asarray(solver.getSolution().col_value)[mine])
+            solver.changeColsIntegrality(len(mine), mine, np.zeros(len(mine), dtype=np.uint8))
+            solver.changeColsBounds(len(mine), mine, chosen, chosen)
+            solver.run()
+            if solver.getModelStatus() != ms.kOptimal:
+                return None
+        return np.asarray(solver.getSolution().col_value, dtype=np.float64)
+
+    def _unit_solver(self, unit: str, x: np.ndarray, spare: Shares | None) -> tuple[highspy.Highs, np.ndarray]:
+        """A HiGHS instance holding one unit's model with the rest of the plan at ``x`` (LP, no integrality).
+
+        With ``spare``, shared rows get the unit's own activity plus its share of the room; without it, the
+        room left by the other units at ``x``.  Also returns which local columns are whole numbers.
+        """
         hm = self.hm
         cols = self.columns_of[unit]
         local = np.full(len(hm.columns), -1, dtype=np.int64)
@@ -191,12 +284,19 @@ class UnitModels:
             idx = hm.row_index[span]
             val = hm.row_value[span]
             mine = local[idx] >= 0
-            others = float(val[~mine] @ x[idx[~mine]]) if (~mine).any() else 0.0
             indices.append(local[idx[mine]])
             values.append(val[mine])
             starts.append(starts[-1] + int(mine.sum()))
-            lower[k] = hm.row_lower[r] - others
-            upper[k] = hm.row_upper[r] - others
+            if mine.all():
+                lower[k], upper[k] = hm.row_lower[r], hm.row_upper[r]
+            elif spare is None:
+                others = float(val[~mine] @ x[idx[~mine]])
+                lower[k], upper[k] = hm.row_lower[r] - others, hm.row_upper[r] - others
+            elif (int(r), self.unit_id[unit]) in spare.whole:
+                lower[k], upper[k] = -INF, spare.whole[int(r), self.unit_id[unit]]
+            else:
+                own = float(val[mine] @ x[idx[mine]])
+                lower[k], upper[k] = own - spare.down[r], own + spare.up[r]
         lp = highspy.HighsLp()
         lp.num_col_ = len(cols)
         lp.num_row_ = len(rows)
@@ -213,36 +313,49 @@ class UnitModels:
         matrix.index_ = np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, dtype=np.int32)
         matrix.value_ = np.concatenate(values) if values else np.zeros(0)
         lp.a_matrix_ = matrix
-        integer = np.zeros(len(cols), dtype=bool)
-        integer[local[whole]] = True
-        lp.integrality_ = [highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous for v in integer]
         solver = highspy.Highs()
         solver.setOptionValue("output_flag", False)
         solver.setOptionValue("threads", 1)
+        solver.passModel(lp)
+        integer = np.zeros(len(hm.columns), dtype=bool)
+        integer[hm.integer_columns] = True
+        return solver, integer[cols]
+
+    def settle(
+        self, unit: str, whole: np.ndarray, x: np.ndarray, gap: float, time_limit: float, free: bool = False
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Best whole values for the columns ``whole`` (of ``unit``) with the rest of the plan at ``x``, and the
+        unit's whole solution (in the order of ``columns_of[unit]``); ``None`` when the unit has no such plan.
+        With ``free``, the columns ``whole`` may move away from their current fixings."""
+        cols = self.columns_of[unit]
+        solver, _ = self._unit_solver(unit, x, None)
+        local = np.searchsorted(cols, whole).astype(np.int32)
+        if free:
+            solver.changeColsBounds(len(local), local, self.hm.lower[whole], self.hm.upper[whole])
+        solver.changeColsIntegrality(len(local), local, np.ones(len(local), dtype=np.uint8))
         solver.setOptionValue("mip_rel_gap", gap)
         solver.setOptionValue("time_limit", time_limit)
-        solver.passModel(lp)
         solver.run()
         if solver.getInfo().primal_solution_status != 2:
             return None
         solution = np.asarray(solver.getSolution().col_value, dtype=np.float64)
-        solution[local[whole]] = np.round(solution[local[whole]])
-        return solution[local[whole]], solution
+        solution[local] = np.round(solution[local])
+        return solution[local], solution
 
 
 def improve_units(
-    hm: HighsModel, unit_models: UnitModels, deadline: float, gap: float, progress: Progress
-) -> int:
+    unit_models: UnitModels, x: np.ndarray, deadline: float, gap: float, progress: Progress
+) -> np.ndarray:
     """Local search over units: re-plan each unit's whole numbers over the whole horizon, the others held.
 
     Every step keeps the plan feasible (each unit's model holds the shared rows with the other units at their
-    values), so the pass can stop at the deadline.  Returns the number of units re-planned.
+    values in ``x``) and never makes it dearer (the unit's current plan is a solution of its model), so the
+    pass can stop at the deadline.  Returns the improved values.
     """
-    ms = highspy.HighsModelStatus
+    hm = unit_models.hm
     integer = np.zeros(len(hm.columns), dtype=bool)
     integer[hm.integer_columns] = True
-    x = hm.values()
-    saved_lower, saved_upper = hm.current_lower.copy(), hm.current_upper.copy()
+    x = x.copy()
     done = 0
     for unit, cols in unit_models.columns_of.items():
         if time.perf_counter() > deadline - IMPROVE_RESERVE_S:
@@ -250,22 +363,13 @@ def improve_units(
         whole = cols[integer[cols]]
         if not len(whole):
             continue
-        hm.restore_bounds(whole)
-        settled = unit_models.settle(unit, whole, x, gap, min(UNIT_TIME_LIMIT_S, deadline - time.perf_counter()))
-        if settled is None:
-            hm.fix(whole, np.round(x[whole]))
-            continue
-        hm.fix(whole, settled[0])
-        x[cols] = settled[1]
-        done += 1
-    if hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 1.0)) != ms.kOptimal:
-        # Never worse than before: go back to the plan the pass started from.
-        changed = np.nonzero((hm.current_lower != saved_lower) | (hm.current_upper != saved_upper))[0]
-        hm.fix(changed, saved_lower[changed])
-        hm.run(solver="simplex", presolve="off")
-        return 0
+        settled = unit_models.settle(unit, whole, x, gap, min(UNIT_TIME_LIMIT_S, deadline - time.perf_counter()),
+                                     free=True)
+        if settled is not None and float(hm.current_cost[cols] @ settled[1]) < float(hm.current_cost[cols] @ x[cols]):
+            x[cols] = settled[1]
+            done += 1
     progress(f"re-planned {done} units one at a time")
-    return done
+    return x
 
 
 #: Seconds kept back from the deadline for the final LP after the unit-by-unit improvement.
@@ -340,26 +444,113 @@ def _fix_with_repair(
     return cols, hm.values()
 
 
+#: Above this many columns, whole numbers are fixed unit by unit (no re-solve of the whole model per period).
+DECOMPOSE_COLUMNS = 40_000
+
+
 def relax_and_fix(
     model: PlanModel,
     hm: HighsModel,
     deadline: float,
     gap_limit: float,
     progress: Progress,
+    decompose: bool | None = None,
 ) -> HeuristicRun:
-    """Run the heuristic on ``hm`` (objective already set); values are left in ``hm``."""
+    """Run the heuristic on ``hm`` (objective already set); the plan's values come back in the run."""
     start = time.perf_counter()
+    if decompose is None:
+        decompose = len(hm.columns) > DECOMPOSE_COLUMNS
     hm.restore_bounds(hm.integer_columns)
     hm.relax_integrality(True)
-    status = hm.run(solver="ipm", run_crossover="on", presolve="on", time_limit=max(deadline - time.perf_counter(), 1.0))
+    # Relax-and-fix by period needs a basis to re-solve from (crossover); unit by unit does not.
+    status = hm.run(solver="ipm", run_crossover="off" if decompose else "on", presolve="on",
+                    time_limit=max(deadline - time.perf_counter(), 1.0))
     ms = highspy.HighsModelStatus
     lp_seconds = time.perf_counter() - start
     if status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
         return HeuristicRun("infeasible", None, None, lp_seconds, 0.0, ())
     if status != ms.kOptimal:
         return HeuristicRun("no plan", None, None, lp_seconds, 0.0, ())
-    bound = float(hm.highs.getInfo().objective_function_value)
-    progress(f"LP bound {bound:,.0f} in {lp_seconds:.1f} s; fixing whole numbers period by period")
+    bound = _lower_bound(hm)
+    progress(f"LP bound {bound:,.0f} in {lp_seconds:.1f} s; fixing whole numbers "
+             + ("unit by unit" if decompose else "period by period"))
+    fix_start = time.perf_counter()
+    units_of = column_units(model, hm)
+    unit_models = UnitModels(hm, units_of)
+    if decompose:
+        x, unfixed = _fix_by_unit(model, hm, unit_models, deadline, gap_limit, progress)
+    else:
+        x, unfixed = _fix_by_period(model, hm, unit_models, units_of, deadline, gap_limit, progress, start)
+    if x is None:
+        return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
+    objective = _objective(hm, x)
+    if (objective - bound) / max(abs(objective), 1e-9) > gap_limit and not unfixed:
+        x = improve_units(unit_models, x, deadline, gap_limit / 10, progress)
+        objective = _objective(hm, x)
+    broken = hm.broken_rows(x)
+    if broken:
+        raise RuntimeError(f"relax-and-fix produced a plan that breaks {broken} rows")
+    hm.last_values = x
+    gap = (objective - bound) / max(abs(objective), 1e-9)
+    state = "optimal" if gap <= gap_limit + 1e-12 else "feasible"
+    return HeuristicRun(state, objective, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
+
+
+def _lower_bound(hm: HighsModel) -> float:
+    """A proven lower bound from the LP: its dual objective when the interior-point method stopped short of a
+    vertex, else the optimum."""
+    info = hm.highs.getInfo()
+    primal = float(info.objective_function_value)
+    dual = getattr(info, "dual_objective_value", None)
+    if dual is not None and dual == dual and abs(dual) < 1e300:
+        return min(primal, float(dual))
+    return primal
+
+
+def _objective(hm: HighsModel, x: np.ndarray) -> float:
+    return float(hm.current_cost @ x) + hm.objective_offset
+
+
+def _fix_by_unit(
+    model: PlanModel, hm: HighsModel, unit_models: UnitModels, deadline: float, gap: float, progress: Progress
+) -> tuple[np.ndarray | None, tuple[int, ...]]:
+    """Fix every unit's whole numbers on its own, within its share of the shared rows (see
+    :meth:`UnitModels.share_rows`)."""
+    x = hm.values()
+    spare = unit_models.share_rows(x)
+    period_of = np.full(len(hm.columns), -1, dtype=np.int64)
+    for t, cols in period_columns(model, hm).items():
+        period_of[cols] = t
+    seat = np.zeros(len(hm.columns), dtype=bool)
+    seat[[hm.index[v.name] for v in model.seats.values() if v.name in hm.index]] = True
+    plan = x.copy()
+    units = list(unit_models.columns_of)
+    for k, unit in enumerate(units):
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            return None, ()
+        values = unit_models.plan_unit(unit, x, spare, period_of, seat, gap, max(min(5.0, remaining), 0.2))
+        if values is None:
+            progress(f"unit {unit}: no whole-number plan within its share of the company-wide limits")
+            return None, ()
+        plan[unit_models.columns_of[unit]] = values
+        if (k + 1) % 20 == 0 or k + 1 == len(units):
+            progress(f"units fixed: {k + 1} of {len(units)} ({time.perf_counter() - deadline + remaining:.1f} s)")
+    return plan, ()
+
+
+def _fix_by_period(
+    model: PlanModel,
+    hm: HighsModel,
+    unit_models: UnitModels,
+    units_of: dict[int, str],
+    deadline: float,
+    gap_limit: float,
+    progress: Progress,
+    start: float,
+) -> tuple[np.ndarray | None, tuple[int, ...]]:
+    """Fix each period's whole numbers over the whole model, re-solving it from the last basis."""
+    ms = highspy.HighsModelStatus
     x = hm.values()
     by_period = period_columns(model, hm)
     caps = _caps(model, hm)
@@ -368,9 +559,7 @@ def relax_and_fix(
     # Seats never exceed the (fractional) people they are for: always rounded down.
     seat_names = {v.name for v in model.seats.values()}
     seat_flag = np.array([c.name in seat_names for c in hm.columns])
-    fix_start = time.perf_counter()
     unfixed: list[int] = []
-    units_of = column_units(model, hm)
     row_units = [
         {units_of[hm.index[v.name]] for v in row.constraint.keys() if hm.index[v.name] in units_of}
         for row in model.policies
@@ -379,7 +568,6 @@ def relax_and_fix(
     hm.add_elastic([row.constraint for row in model.policies] + [row for row, _ in model.unit_rows],
                    penalty=ELASTIC_PENALTY_FACTOR * max(1.0, float(np.abs(hm.costs()).max())))
     hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
-    unit_models = UnitModels(hm, units_of)
     for t in sorted(by_period):
         cols = by_period[t]
         values = round_period(x, cols, hm.upper, caps, "nearest", growth_flag[cols], seat_flag[cols])
@@ -391,24 +579,13 @@ def relax_and_fix(
             unfixed.append(t)
     hm.close_elastic()
     status = hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
-    if status != ms.kOptimal and not unfixed:
-        return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, tuple(unfixed))
-    if unfixed:
-        # Whole numbers of the periods rounding could not settle: branch-and-bound on what is left.
-        progress(f"periods {unfixed} need branch-and-bound")
-        hm.relax_integrality(False)
-        hm.run(solver="choose", presolve="on", mip_rel_gap=gap_limit,
-                        time_limit=max(deadline - time.perf_counter(), 1.0))
-        info = hm.highs.getInfo()
-        if info.primal_solution_status != 2:
-            return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, tuple(unfixed))
-        # The MIP's own bound is conditional on the fixed periods; the LP bound stays the proven one.
-        objective = float(info.objective_function_value)
-    else:
-        objective = float(hm.highs.getInfo().objective_function_value)
-        if (objective - bound) / max(abs(objective), 1e-9) > gap_limit:
-            improve_units(hm, unit_models, deadline, gap_limit / 10, progress)
-            objective = float(hm.highs.getInfo().objective_function_value)
-    gap = (objective - bound) / max(abs(objective), 1e-9)
-    state = "optimal" if gap <= gap_limit + 1e-12 else "feasible"
-    return HeuristicRun(state, objective, bound, lp_seconds, time.perf_counter() - fix_start, tuple(unfixed))
+    if not unfixed:
+        return (hm.values() if status == ms.kOptimal else None), ()
+    # Whole numbers of the periods rounding could not settle: branch-and-bound on what is left (its own bound
+    # is conditional on the fixed periods; the LP bound stays the proven one).
+    progress(f"periods {unfixed} need branch-and-bound")
+    hm.relax_integrality(False)
+    hm.run(solver="choose", presolve="on", mip_rel_gap=gap_limit, time_limit=max(deadline - time.perf_counter(), 1.0))
+    if hm.highs.getInfo().primal_solution_status != 2:
+        return None, tuple(unfixed)
+    return hm.values(), tuple(unfixed)

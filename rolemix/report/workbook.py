@@ -46,8 +46,10 @@ from rolemix.report.cells import (
 )
 from rolemix.report.charts import add_charts
 from rolemix.report.figures import KeyFigures, key_figures, role_mix
-from rolemix.report.files import write_atomically
+from rolemix.report.files import check_writable, write_atomically
 from rolemix.results import COST_COMPONENTS, COST_LABELS, PlanResult
+from rolemix.spec import SHEETS
+from rolemix.workbook.validate import text_value
 
 #: The result sheets, in the order they appear (before any input sheets).
 RESULT_SHEETS: tuple[str, ...] = (
@@ -98,9 +100,11 @@ def write_plan_workbook(
         ``(sheet, setting or column, workbook value, scenario value)`` of each
         value a scenario file changed; listed and marked on Assumptions.
     into_copy_of
-        Input workbook whose sheets are kept (values untouched) after the
-        result sheets; the input file itself is never written.  Sheets named
-        like a result sheet (from a plan written into it before) are replaced.
+        Input workbook whose sheets are kept after the result sheets, values
+        untouched except the employee or group identifiers (see
+        :func:`pseudonymise_groups`); the input file itself is never written.
+        Sheets named like a result sheet (from a plan written into it before)
+        are replaced.
     generated_at
         Time stamp printed on the Summary and Assumptions (now when ``None``).
 
@@ -113,7 +117,8 @@ def write_plan_workbook(
     ------
     OutputError
         The target is not an ``.xlsx`` file in an existing folder, would
-        overwrite an input, is open in another program, or cannot be written.
+        overwrite an input, is read-only or open in another program, or cannot
+        be written.
     """
     target = Path(path)
     _check_target(target, result.plan_input, into_copy_of)
@@ -179,6 +184,7 @@ def _check_target(target: Path, plan_input: PlanInput, into_copy_of: str | Path 
                 f"Cannot write the plan to {target}: it would overwrite the input {what} {source}. "
                 "Choose another file name for the plan."
             )
+    check_writable(target, "the plan")
 
 
 def _start_workbook(into_copy_of: str | Path | None) -> Workbook:
@@ -195,7 +201,60 @@ def _start_workbook(into_copy_of: str | Path | None) -> Workbook:
         # A plan written earlier into this workbook is replaced, not duplicated as "Summary1".
         if name in workbook.sheetnames:
             workbook.remove(workbook[name])
+    pseudonymise_groups(workbook)
     return workbook
+
+
+#: Where the input names employees or groups of them: the Headcount sheet's key, and every column
+#: that refers to it (the Skills sheet's Group), as (sheet, column label).
+IDENTIFIER_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (spec.name, field.label)
+    for spec in SHEETS
+    for field in spec.fields
+    if (spec.name == "Headcount" and field.label in spec.key) or field.ref == "Headcount"
+)
+
+#: Pseudonym of the n-th identifier, in order of first appearance.
+PSEUDONYM = "G{number:05d}"
+
+
+def _label_key(label: object) -> str:
+    """A header as the reader matches it: spaces collapsed, case ignored."""
+    return " ".join(str(label).split()).lower()
+
+
+def pseudonymise_groups(workbook: Workbook) -> dict[str, str]:
+    """Replace the employee or group identifiers of a copied input workbook with stable pseudonyms.
+
+    The results carry no employee identifiers (the plan is per role and
+    unit).  Every value of the columns in :data:`IDENTIFIER_COLUMNS` becomes
+    ``G00001``, ``G00002``, ... in order of first appearance, Headcount
+    before Skills, the same identifier getting the same pseudonym on both
+    sheets, so the copy still reads as the same plan.  Identifiers match as
+    the reader joins them (numbers as the text they show, spaces trimmed).
+
+    Returns
+    -------
+    dict
+        Identifier -> pseudonym (for tests; it is never written anywhere).
+    """
+    pseudonyms: dict[str, str] = {}
+    for sheet, label in IDENTIFIER_COLUMNS:
+        if sheet not in workbook.sheetnames:
+            continue
+        worksheet = workbook[sheet]
+        header = next(worksheet.iter_rows(min_row=1, max_row=1), ())
+        column = next((cell.column for cell in header if _label_key(cell.value) == _label_key(label)), None)
+        if column is None:
+            continue
+        for (cell,) in worksheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            identifier = text_value(cell.value)
+            if identifier is None:
+                continue
+            pseudonym = pseudonyms.setdefault(identifier, PSEUDONYM.format(number=len(pseudonyms) + 1))
+            cell.value = pseudonym
+            cell.data_type = "s"  # replaces a formula too: a formula could spell out the identifier
+    return pseudonyms
 
 
 CLOSE_IN_EXCEL = (
