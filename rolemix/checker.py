@@ -32,7 +32,7 @@ from rolemix.results import (
     SourceRow,
 )
 
-__all__ = ["check_plan"]
+__all__ = ["check_plan", "number", "people", "per_period_rate", "share"]
 
 Key3 = tuple[str, str, int]
 
@@ -123,8 +123,6 @@ class _Checker:
         self.reskill: dict[Key3, ReskillRow] = {}
         self.source_rows: dict[Key3, SourceRow] = {}
         self.costs: dict[int, PeriodCost] = {}
-        #: Copilot seat cost booked on each plan row (exact, or derived when a role has several copilots).
-        self.row_copilot_cost: dict[Key3, float] = {}
 
     # -- helpers -----------------------------------------------------------
     def say(self, sentence: str) -> None:

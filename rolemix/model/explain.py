@@ -92,7 +92,9 @@ def _row_value(row: PolicyRow, i: int, hm: HighsModel, duals: np.ndarray, reduce
     return best
 
 
-def binding_limits(model: PlanModel, hm: HighsModel | None = None) -> tuple[BindingLimit, ...]:
+def binding_limits(
+    model: PlanModel, hm: HighsModel | None = None, time_limit_s: float = 60.0
+) -> tuple[BindingLimit, ...]:
     """Marginal values of the policy limits, from the LP with whole-number decisions fixed at the plan's values.
 
     ``hm`` is the solver model of a large plan, already holding the plan; without it the PuLP model's values
@@ -111,7 +113,7 @@ def binding_limits(model: PlanModel, hm: HighsModel | None = None) -> tuple[Bind
     hm.set_objective(model.term("cost"))
     # Presolve would remove the fixed columns and lose their reduced costs, which price the limits on
     # whole-number decisions.
-    if hm.run(solver="simplex", presolve="off") != highspy.HighsModelStatus.kOptimal:
+    if hm.run(solver="simplex", presolve="off", time_limit=time_limit_s) != highspy.HighsModelStatus.kOptimal:
         return ()
     solution = hm.highs.getSolution()
     duals = np.asarray(solution.row_dual, dtype=np.float64)

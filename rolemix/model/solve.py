@@ -43,8 +43,9 @@ class SolveOptions:
     strategy: str = "auto"
 
 
-#: Above this many whole-number decisions, ``auto`` uses relax-and-fix (see docs/performance.md).
-LARGE_PLAN_INTEGERS = 20_000
+#: Above this many whole-number decisions, ``auto`` uses relax-and-fix (see docs/performance.md): plain
+#: branch-and-bound already struggles at a few thousand on workforce plans of realistic shape.
+LARGE_PLAN_INTEGERS = 2_500
 
 
 def effective_settings(plan_input: PlanInput, options: SolveOptions | None) -> PlanInput:
@@ -266,7 +267,7 @@ def solve_plan(
     if options is None or options.explain:
         say("explaining the binding limits")
         clock = time.perf_counter()
-        result = replace(result, binding=binding_limits(model, hm))
+        result = replace(result, binding=binding_limits(model, hm, time_limit_s=max(10.0, 0.25 * settings.time_limit_s)))
         phases.append(("explain", time.perf_counter() - clock))
     return replace(result, outcome=replace(result.outcome, phases=tuple(phases)))
 
