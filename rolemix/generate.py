@@ -13,6 +13,14 @@ names it reuses.
 Everything is drawn from one ``random.Random(seed)``: the same arguments give
 the same workbook, byte for byte in its cell values.
 
+The plan must stay feasible at every size the command line allows, so the
+levers are tuned together: the Enterprise ratio gap closes within the first
+quarter (the model holds ratios from then on); the budget starts at today's
+salary bill + 2 % and falls 2 points a quarter to 90 %, so it binds in the
+middle of a horizon while attrition, layoffs within the caps and AI leave room
+to meet it; demand trends stop after three years; the minimum human shares
+leave room for the unmet demand of the solution-engineer shortage.
+
 How the people are spread
 -------------------------
 1. Each region gets a size factor between :data:`REGION_SIZE_RANGE`; each unit
@@ -119,6 +127,7 @@ class SegmentFacts:
     size: float
     #: People per role in a unit, as weights (renormalised over the roles generated).
     staffing: Mapping[str, float]
+    #: Unmet demand counts against it too, so it is also the least share of demand served by people.
     min_human_share: float
     #: Most share of transactional work the AI sales agent may take (0: not allowed).
     ai_agent_share: float
@@ -307,7 +316,7 @@ TIME_SPLIT_TODAY: dict[str, dict[str, float]] = {
     PARTNER_MANAGER: {RELATIONSHIP: 0.60, TRANSACTIONAL: 0.25, CUSTOMER_SUCCESS: 0.10, EXECUTIVE: 0.05},
     SALES_DEVELOPMENT_REP: {TRANSACTIONAL: 0.85, RELATIONSHIP: 0.15},
 }
-#: Demand in the first quarter relative to what today's people deliver (below 1: some slack for attrition).
+#: Demand in the first quarter relative to what today's people deliver.
 DEMAND_LEVEL = 1.0
 #: Extra demand today beyond what today's people deliver, per work type (technical work is short-staffed).
 DEMAND_GAP_TODAY: dict[str, float] = {TECHNICAL: 1.10}
@@ -321,7 +330,8 @@ DEMAND_GROWTH_PER_QUARTER: dict[str, float] = {
     CUSTOMER_SUCCESS: 0.02,
     EXECUTIVE: 0.0,
 }
-#: Demand follows these trends for the first three years of the horizon and holds after that.
+#: Demand follows these trends for the first three years of the horizon and holds after that: compounded over
+#: 40 quarters, technical demand would outgrow any workforce the budget and the minimum human shares allow.
 DEMAND_TREND_QUARTERS = 12
 #: Executive demand of these segments is entered as accounts x hours per account.
 ACCOUNT_BASED_SEGMENTS = (ENTERPRISE, STRATEGIC)
@@ -389,6 +399,9 @@ BUDGET_FLOOR = 0.90
 BUDGET_ROUNDING = 10_000
 
 #: Solution engineers per account executive in Enterprise units today, and the least the Ratios sheet allows.
+#: The model holds ratios from the first quarter on, so the gap must close within it: account executives
+#: leaving (attrition, layoffs up to the cap, reskilling out) and solution engineers hired up to the cap close
+#: about 10 %, even when every account executive works in Enterprise.
 ENTERPRISE_SE_PER_AE_TODAY = 0.32
 ENTERPRISE_SE_PER_AE_MIN = 0.35
 #: Most sales managers per account executive today, and the most the Ratios sheet allows.

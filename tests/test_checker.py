@@ -577,15 +577,11 @@ def test_every_solved_plan_passes_the_checker(plan_input: PlanInput) -> None:
             assert check_plan(result) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model: the priority hold lets the cost stage buy 1e-6 of a layoff, which extract_result then snaps to 0",
-)
 def test_a_priority_plan_keeps_its_accounting() -> None:
     """Fewest layoffs, then least cost, for one seller with no work: the plan keeps the seller and adds up.
 
-    Today the layoffs stage proves 0 layoffs; the cost stage may then lay off up to 1e-6 people (the hold's
-    slack) and does, ending with 0.999999 sellers, while the plan row shows 0 layoffs (snapped).
+    The layoffs stage proves 0 layoffs; the cost stage must not buy a sliver of a layoff with the hold's
+    round-off slack, and continuous values are never snapped, so the plan adds up.
     """
     plan_input = PlanInput(
         settings=Settings("snap", "year", 1, "2027", whole_people=False, gap=0.0, objective=("layoffs", "cost")),

@@ -102,16 +102,13 @@ def test_williams_fewest_redundancies_plan_as_published(fewest_redundancies: Pla
     assert retraining == PUBLISHED_RETRAINING
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="model: the priority hold allows 1e-6 x 841.8 extra redundancies, which the cost stage buys for £12.46",
-)
 def test_williams_cost_of_the_fewest_redundancy_plan(fewest_redundancies: PlanResult) -> None:
     """The cheapest plan among those with the fewest redundancies costs the published £1,441,389.80."""
     assert fewest_redundancies.total_layoffs == pytest.approx(FEWEST_REDUNDANCIES, rel=1e-7)
     assert fewest_redundancies.total_cost == pytest.approx(LEAST_COST + SAVING, rel=1e-6)
     saving = fewest_redundancies.total_cost - LEAST_COST
-    assert round(saving, 2) == SAVING
+    # The published saving is the difference of two figures each rounded to the penny.
+    assert abs(saving - SAVING) <= 0.01 + 1e-9
     # Published as the saving over the rounded 581.9 additional redundancies.
     assert round(saving / ADDITIONAL_REDUNDANCIES, 2) == COST_PER_JOB_SAVED
 

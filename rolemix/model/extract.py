@@ -22,12 +22,14 @@ SNAP = 1e-6
 
 
 def _value(var: pulp.LpVariable | None) -> float:
+    """A variable's value; whole-number decisions are snapped to their whole number (solver round-off)."""
     if var is None or var.varValue is None:
         return 0.0
     value = float(var.varValue)
-    nearest = round(value)
-    if abs(value - nearest) <= SNAP:
-        return float(nearest)
+    if var.cat == pulp.LpInteger:
+        nearest = round(value)
+        if abs(value - nearest) <= SNAP:
+            return float(nearest)
     return value
 
 

@@ -215,7 +215,7 @@ class UnitModels:
         self,
         unit: str,
         x: np.ndarray,
-        spare: Shares,
+        spare: Shares | None,
         period_of: np.ndarray,
         seat: np.ndarray,
         gap: float,
@@ -531,11 +531,14 @@ def _fix_by_unit(
             return None, ()
         values = unit_models.plan_unit(unit, x, spare, period_of, seat, gap, max(min(5.0, remaining), 0.2))
         if values is None:
-            progress(f"unit {unit}: no whole-number plan within its share of the company-wide limits")
+            # Its share was too tight for whole numbers: plan it in the room the other units leave as they stand.
+            values = unit_models.plan_unit(unit, plan, None, period_of, seat, gap, max(min(5.0, remaining), 0.2))
+        if values is None:
+            progress(f"unit {unit}: no whole-number plan within the company-wide limits")
             return None, ()
         plan[unit_models.columns_of[unit]] = values
         if (k + 1) % 20 == 0 or k + 1 == len(units):
-            progress(f"units fixed: {k + 1} of {len(units)} ({time.perf_counter() - deadline + remaining:.1f} s)")
+            progress(f"units fixed: {k + 1} of {len(units)}")
     return plan, ()
 
 

@@ -21,9 +21,10 @@ from rolemix.results import PlanResult, SolveOutcome, StageOutcome, Status
 
 Progress = Callable[[str], None]
 
-#: Absolute slack added when an earlier priority is held in a later stage, so
-#: that round-off in the solver's reported objective never makes it infeasible.
-PRIORITY_ABS_SLACK = 1e-6
+#: Slack (relative to the best value, at least this much absolute) added when an earlier priority is held in a
+#: later stage, so that round-off in the solver's reported objective never makes it infeasible; small enough that
+#: a later stage cannot buy anything with it.
+PRIORITY_ABS_SLACK = 1e-9
 
 
 @dataclass(frozen=True)
