@@ -377,7 +377,7 @@ def test_a_missing_solver_exits_5(
 
 def _fake_run(status: str, termination: str) -> object:
     def run(*_args: object, **_kwargs: object) -> object:
-        return solve_module._Run(status, termination, None, None, None, 1.0)  # type: ignore[arg-type]
+        return solve_module._Run(status, termination, None, None, None, 1.0)
 
     return run
 

@@ -6,6 +6,7 @@ Every test proves the file is byte-identical after the attempt to read it.
 from __future__ import annotations
 
 import hashlib
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from rolemix.errors import FileRefused
 from rolemix.inputs import PlanInput
 from rolemix.workbook import safety
-from rolemix.workbook.cells import DeclarationFound, hardened_parser
+from rolemix.workbook.cells import DeclarationFound, hardened_parser, open_workbook_cells
 from rolemix.workbook.example import example_rows
 from rolemix.workbook.reader import read_plan_input
 from rolemix.workbook.safety import check_file_exists, openpyxl_parses_safely
@@ -334,3 +335,55 @@ def test_plain_workbook_has_no_warnings(tmp_path: Path, example_bytes: bytes) ->
     warnings: list[str] = []
     read_unchanged(path, warnings)
     assert warnings == []
+
+
+def _far_right_sheet(rows: int) -> bytes:
+    """A worksheet whose every row holds one cell in the last column, XFD."""
+    body = "".join(f'<row r="{n}"><c r="XFD{n}"><v>{n}</v></c></row>' for n in range(1, rows + 1))
+    return (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f"{body}</sheetData></worksheet>"
+    ).encode()
+
+
+def test_rows_of_far_right_cells_are_padded_one_at_a_time(tmp_path: Path, example_bytes: bytes) -> None:
+    # 3,000 rows fit in one parsing chunk; padded all at once to XFD they would take 390 MB.
+
+    path = tmp_path / "wide.xlsx"
+    segment_rules = "xl/worksheets/sheet19.xml"
+    rezip(example_bytes, path, lambda name, data: _far_right_sheet(3000) if name == segment_rules else data)
+
+    tracemalloc.start()
+    try:
+        with open_workbook_cells(path) as cells:
+            rows = [(number, len(values), values[-1]) for number, values in cells.rows("SegmentRules")]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert rows[0] == (1, 16_384, 1) and rows[-1] == (3000, 16_384, 3000) and len(rows) == 3000
+    assert peak < 40 * MIB
+
+
+@pytest.mark.parametrize(
+    ("reference", "detail"),
+    [
+        ("XFE2", "cell 'XFE2' of sheet 'Roles' is not a cell of a worksheet (columns A to XFD)"),
+        ("2", "cell '2' of sheet 'Roles' is not a cell of a worksheet (columns A to XFD)"),
+        ("B$2", "cell 'B$2' of sheet 'Roles' is not a cell of a worksheet (columns A to XFD)"),
+    ],
+)
+def test_cell_references_beyond_a_worksheet_are_damage(
+    tmp_path: Path, example_bytes: bytes, reference: str, detail: str
+) -> None:
+    path = tmp_path / "odd.xlsx"
+
+    def move(name: str, data: bytes) -> bytes:
+        if name != "xl/worksheets/sheet3.xml":
+            return data
+        return data.replace(b'<c r="B2"', f'<c r="{reference}"'.encode(), 1)
+
+    rezip(example_bytes, path, move)
+    assert refusal(path) == (
+        f"odd.xlsx is damaged or incomplete and cannot be read ({detail}): "
+        "copy it again from where it came from, or open it in Excel and save it as .xlsx."
+    )

@@ -511,6 +511,61 @@ def test_date_in_a_number_column(tmp_path: Path) -> None:
     ]
 
 
+def test_formulas_without_a_saved_result_are_named_not_taken_for_blank(tmp_path: Path) -> None:
+    # openpyxl saves formulas without their results, as any program that does not calculate does.
+    # Read as blank, "Hires cap" would silently mean "no cap" and "Time limit" the default.
+    path = write(tmp_path, example())
+    set_cells(path, "Roles", {"G2": "=10*2", "B3": "=Roles!B2"})
+    set_cells(path, "Settings", {"B10": "=60*2"})
+    hint = "expected a value (open the workbook in Excel and save it, or type the value)"
+    assert problems_in(path) == [
+        f"Settings, row 10, column 'Time limit': found the formula '=60*2' without a saved result, {hint}",
+        f"Roles, row 2, column 'Hires cap': found the formula '=10*2' without a saved result, {hint}",
+        f"Roles, row 3, column 'Loaded cost': found the formula '=Roles!B2' without a saved result, {hint}",
+    ]
+
+
+def test_numbers_excel_never_writes_are_named_by_cell(tmp_path: Path) -> None:
+    path = tmp_path / "odd.xlsx"
+    write_input_workbook(path, example())
+    source = tmp_path / "source.xlsx"
+    path.rename(source)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "xl/worksheets/sheet3.xml":  # Roles
+                data = data.replace(b"<v>180000</v>", b"<v>NaN</v>", 1).replace(b"<v>210000</v>", b"<v>1E+400</v>", 1)
+            new.writestr(info, data)
+    assert problems_in(path) == [
+        "Roles, row 2, column 'Loaded cost': found NaN, expected a number",
+        "Roles, row 3, column 'Loaded cost': found infinity, expected a number",
+    ]
+
+
+def test_huge_numbers_are_typing_errors(tmp_path: Path) -> None:
+    rows = example()
+    rows["Headcount"][0]["Count"] = 10**20
+    rows["Budget"][0]["Budget"] = 1e308
+    path = write(tmp_path, rows)
+    limit = "expected at most 1,000,000,000,000,000 (a larger number is taken for a typing error)"
+    assert problems_in(path) == [
+        # Excel keeps 15 significant digits: a longer whole number is read as the float it stands for.
+        f"Headcount, row 2, column 'Count': found 1e+20, {limit}",
+        f"Budget, row 2, column 'Budget': found 1e+308, {limit}",
+    ]
+
+
+def test_long_texts_are_shown_by_their_start_and_length(tmp_path: Path) -> None:
+    rows = example()
+    name = "Sales engineer " * 1000
+    rows["Headcount"][0]["Role"] = name
+    path = write(tmp_path, rows)
+    assert problems_in(path) == [
+        f"Headcount, row 2, column 'Role': found {name[:60] + '…'!r} (14,999 characters), "
+        "expected one of the roles on the Roles sheet",
+    ]
+
+
 def test_lenient_forms_are_accepted(tmp_path: Path) -> None:
     rows = tiny()
     rows["Settings"].update({"Period length": " Quarter ", "Gap": "0.5%"})

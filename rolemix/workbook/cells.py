@@ -452,10 +452,12 @@ class _SheetParser:
             return
         local = self._local.get(element) or self._name(element)
         if local == "c":
-            if self._found is not None:
-                self._store(self._value(self._found))
-            elif self._formula is not None:
+            if self._formula is not None and (self._found is None or (not self._found and self._type == "n")):
+                # No saved result: no <v>, or the empty <v/> of programs that do not calculate (openpyxl).
+                # A text formula's empty result (t="str") is a real, blank result.
                 self.uncomputed[(self._row, self._column)] = "".join(self._formula)
+            elif self._found is not None:
+                self._store(self._value(self._found))
         elif local == "v":
             self._collect = False
             self._found = "".join(self._text)

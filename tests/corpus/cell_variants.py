@@ -255,7 +255,11 @@ PERIOD_LABEL_MUTATIONS: tuple[Mutation, ...] = (
         _const(text("2027-Q9")),
         lambda _f, _o: "found '2027-Q9', expected a quarter label like 2027-Q1",
     ),
-    Mutation("banana-period-label", _const(text("banana")), lambda _f, _o: "found 'BANANA', expected a quarter label like 2027-Q1"),
+    Mutation(
+        "banana-period-label",
+        _const(text("banana")),
+        lambda _f, _o: "found 'BANANA', expected a quarter label like 2027-Q1",
+    ),
 )
 
 #: How many mutations each kind of column gets (rotating through its list).
@@ -331,14 +335,16 @@ def cell_variants(base: Base) -> list[Variant]:
     return variants
 
 
+SHARE_150 = f"found 150, expected {SHARE_EXPECTED}"
+
+
 def must_have_variants(base: Base) -> list[Variant]:
     """Cells the issue names explicitly, whatever the rotation picked."""
     wanted: list[tuple[str, str, Mutation]] = [
         ("Headcount", "Count", Mutation("headcount-1e20", _const(number("1E+20")), _huge("1e+20"))),
         ("Roles", "Loaded cost", Mutation("nan-number", _const(number("NaN")), _found("NaN"))),
         ("Roles", "Loaded cost", Mutation("inf-number", _const(number("INF")), _found("infinity"))),
-        ("Roles", "Attrition", Mutation("share-150", _const(number("150")), _only(("share",),
-                                                                                    f"found 150, expected {SHARE_EXPECTED}"))),
+        ("Roles", "Attrition", Mutation("share-150", _const(number("150")), _only(("share",), SHARE_150))),
         ("Budget", "Budget", Mutation("huge-1e308", _const(number("1E+308")), _huge("1e+308"))),
     ]
     variants: list[Variant] = []

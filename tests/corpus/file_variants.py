@@ -209,7 +209,8 @@ def _bomb_member(base: Base) -> bytes:
 def _bomb_in_sheet(base: Base) -> bytes:
     package = base.fresh()
     sheet = package.members["xl/worksheets/sheet8.xml"]
-    package.members["xl/worksheets/sheet8.xml"] = sheet.replace(b"</worksheet>", b" " * (8 * 1024 * 1024) + b"</worksheet>")
+    padding = b" " * (8 * 1024 * 1024)
+    package.members["xl/worksheets/sheet8.xml"] = sheet.replace(b"</worksheet>", padding + b"</worksheet>")
     return package.save_bytes(compresslevel=9)
 
 
@@ -275,8 +276,10 @@ def _file_variants() -> list[Variant]:
     for suffix, expected in refused_names.items():
         variants.append(_bytes_variant(f"named{suffix.replace('.', '-')}", "file: other format by name", suffix,
                                        _example_bytes, expected))
-    variants.append(_bytes_variant("named-no-extension", "file: other format by name", "", _example_bytes,
-                                   "{name} has no extension, not .xlsx: rolemix reads Excel workbooks; save it as .xlsx."))
+    variants.append(_bytes_variant(
+        "named-no-extension", "file: other format by name", "", _example_bytes,
+        "{name} has no extension, not .xlsx: rolemix reads Excel workbooks; save it as .xlsx.",
+    ))
     variants.append(_bytes_variant(
         "bomb-ratio-member", "file: zip bomb", ".xlsx", _bomb_member,
         "{name} has a part (xl/media/image1.png) that unpacks",

@@ -1,4 +1,6 @@
-"""Scenario-file variants: bad copies of the shipped ``scenarios/*.yaml``, loaded with :func:`rolemix.scenarios.load_scenario`.
+"""Scenario-file variants: bad copies of the shipped ``scenarios/*.yaml``.
+
+They are loaded with :func:`rolemix.scenarios.load_scenario`.
 
 Each variant is written next to a copy of the shipped ``base.yaml`` (which the
 shipped scenarios extend).  ``where`` lists what the message must name: the
@@ -123,7 +125,8 @@ def scenario_variants() -> list[ScenarioVariant]:
         ("fast-units-text.yaml", f"line {fast_line}", "overrides[6].value"),
     ))
     variants.append(ScenarioVariant(
-        "budget-negative.yaml", "scenario: bad value", _replace(BUDGET, "budget_multiplier: 0.9", "budget_multiplier: -1"),
+        "budget-negative.yaml", "scenario: bad value",
+        _replace(BUDGET, "budget_multiplier: 0.9", "budget_multiplier: -1"),
         ("budget-negative.yaml", f"line {budget_line}", "budget_multiplier"),
     ))
     variants.append(ScenarioVariant(

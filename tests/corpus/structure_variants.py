@@ -132,7 +132,9 @@ def _column_variants(base: Base) -> list[Variant]:
     for sheet, label in extra.items():
         spec = _spec(sheet)
         next_column = column_letters(len(base.package.header(sheet)) + 1)
-        expected, where = located(sheet, 1, label, f"unknown column {label!r}, expected one of {_expected_columns(spec)}")
+        expected, where = located(
+            sheet, 1, label, f"unknown column {label!r}, expected one of {_expected_columns(spec)}"
+        )
         variants.append(package_variant(
             f"column-extra-{sheet}", "column: extra", "sheet",
             lambda _b, p, sheet=sheet, ref=f"{next_column}1", label=label: p.set_cell(sheet, ref, text(label)),
@@ -150,7 +152,9 @@ def _column_variants(base: Base) -> list[Variant]:
         ))
     for sheet in ("Roles", "Headcount", "Budget"):
         spec = _spec(sheet)
-        expected, where = located(sheet, 1, None, f"the header row is blank, expected the columns {_expected_columns(spec)}")
+        expected, where = located(
+            sheet, 1, None, f"the header row is blank, expected the columns {_expected_columns(spec)}"
+        )
         variants.append(package_variant(
             f"header-removed-{sheet}", "column: header row blank", "sheet",
             lambda _b, p, sheet=sheet: p.remove_row(sheet, 1), expected, where,

@@ -310,7 +310,9 @@ class Package:
     # --- workbook structure
 
     def rename_sheet(self, old: str, new: str) -> None:
-        self.edit("xl/workbook.xml", lambda xml: xml.replace(f'<sheet name="{old}"', f"<sheet name={quoteattr(new)}", 1))
+        self.edit(
+            "xl/workbook.xml", lambda xml: xml.replace(f'<sheet name="{old}"', f"<sheet name={quoteattr(new)}", 1)
+        )
 
     def drop_sheet_entry(self, sheet: str) -> None:
         """Remove a sheet from the workbook's sheet list (its part stays in the zip, unused)."""
@@ -347,14 +349,16 @@ class Package:
         self.edit(
             "xl/_rels/workbook.xml.rels",
             lambda rels: rels.replace(
-                "</Relationships>", f'<Relationship Type="{WORKSHEET_TYPE}" Target="/{part}" Id="{rid}"/></Relationships>'
+                "</Relationships>",
+                f'<Relationship Type="{WORKSHEET_TYPE}" Target="/{part}" Id="{rid}"/></Relationships>',
             ),
         )
         sheet_id = len(self.sheet_entries()) + 100
         self.edit(
             "xl/workbook.xml",
             lambda book: book.replace(
-                "</sheets>", f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" state="visible" r:id="{rid}"/></sheets>'
+                "</sheets>",
+                f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" state="visible" r:id="{rid}"/></sheets>',
             ),
         )
         self.edit(
