@@ -135,14 +135,19 @@ def round_period(
     return rounded
 
 
-@dataclass(frozen=True)
-class Shares:
-    """Each unit's room in the shared rows: slack shares (``down``, ``up`` per row) and whole-number shares
-    (``whole[row, unit id]``, an upper bound on the unit's part)."""
+@dataclass
+class Pool:
+    """How the company-wide (shared) rows' room is split while units are planned one at a time.
 
-    down: np.ndarray
+    Every unit holds a reservation per shared row — what it uses in the LP plan, rounded down on rows made of
+    whole numbers only — and the rest of each row's room (``up`` for "at most" rows, ``down`` for "at least"
+    rows) is a common pool.  Plans that keep within their reservations, plus what they draw from the pool,
+    always add up to a plan that keeps every shared row.
+    """
+
+    reserved: dict[tuple[int, int], float]
     up: np.ndarray
-    whole: dict[tuple[int, int], float]
+    down: np.ndarray
 
 
 class UnitModels:
@@ -174,54 +179,71 @@ class UnitModels:
         for i, rows in rows_of.items():
             for r in rows:
                 self.units_of_row[r].add(i)
+        self.shared_rows = np.array([r for r in range(len(hm.rows)) if len(self.units_of_row[r]) > 1], dtype=np.int64)
+        shared = set(self.shared_rows.tolist())
+        self.shared_of = {u: np.array([r for r in self.rows_of[u] if int(r) in shared], dtype=np.int64)
+                          for u in self.unit_id}
 
-    def share_rows(self, x: np.ndarray) -> Shares:
-        """Split every shared row's room between its units.
-
-        Each unit keeps what it uses at ``x`` plus an equal share of the row's slack, so plans made unit by
-        unit within these bounds add up to a plan that keeps every shared row.  Rows made only of whole
-        numbers with whole coefficients (hires caps, training seats, unit caps, layoffs in people) are split in
-        whole numbers instead — largest remainders first — so each unit's share can be used in full.
-        """
+    def own_parts(self, x: np.ndarray, rows: np.ndarray | None = None) -> dict[tuple[int, int], float]:
+        """Each unit's part of each shared row at ``x``: ``{(row, unit id): value}``."""
         hm = self.hm
-        activity = hm.row_activity(x)
-        units_in_row = np.array([max(1, len(u)) for u in self.units_of_row], dtype=np.float64)
-        spare_up = np.where(np.isfinite(hm.row_upper), np.maximum(hm.row_upper - activity, 0.0), np.inf)
-        spare_down = np.where(np.isfinite(hm.row_lower), np.maximum(activity - hm.row_lower, 0.0), np.inf)
-        whole: dict[tuple[int, int], float] = {}
+        parts: dict[tuple[int, int], float] = {}
+        for r in self.shared_rows if rows is None else rows:
+            span = slice(hm.row_start[r], hm.row_start[r + 1])
+            idx = hm.row_index[span]
+            owners = self.col_unit[idx]
+            sums = np.bincount(owners, weights=hm.row_value[span] * x[idx], minlength=len(self.unit_id))
+            for u in np.unique(owners):
+                parts[int(r), int(u)] = float(sums[u])
+        return parts
+
+    def reserve(self, x: np.ndarray) -> Pool:
+        """Reservations from the LP plan ``x`` and the common pool (see :class:`Pool`)."""
+        hm = self.hm
         integer = np.zeros(len(hm.columns), dtype=bool)
         integer[hm.integer_columns] = True
-        for r in range(len(hm.rows)):
-            if len(self.units_of_row[r]) < 2 or not np.isfinite(hm.row_upper[r]) or np.isfinite(hm.row_lower[r]):
-                continue
+        reserved = self.own_parts(x)
+        for r in self.shared_rows:
             span = slice(hm.row_start[r], hm.row_start[r + 1])
             idx, val = hm.row_index[span], hm.row_value[span]
-            if not (integer[idx].all() and np.all(val == np.round(val)) and np.all(val > 0)):
+            if integer[idx].all() and np.all(val == np.round(val)) and np.all(val > 0):
+                for u in np.unique(self.col_unit[idx]):
+                    reserved[int(r), int(u)] = float(np.floor(reserved[int(r), int(u)] + 1e-6))
+        total = np.zeros(len(hm.rows))
+        for (r, _), value in reserved.items():
+            total[r] += value
+        up = np.where(np.isfinite(hm.row_upper), np.maximum(hm.row_upper - total, 0.0), INF)
+        down = np.where(np.isfinite(hm.row_lower), np.maximum(total - hm.row_lower, 0.0), INF)
+        return Pool(reserved, up, down)
+
+    def draw(self, pool: Pool, unit: str, values: np.ndarray) -> None:  # noqa: D401
+        """Settle ``unit``'s use of the pool once its plan (``values``, its columns) is fixed."""
+        x = np.zeros(len(self.hm.columns))
+        x[self.columns_of[unit]] = values
+        u = self.unit_id[unit]
+        rows = self.shared_of[unit]
+        for (r, _), used in self.own_parts(x, rows).items():
+            if (r, u) not in pool.reserved:
                 continue
-            owners = self.col_unit[idx]
-            own = {int(u): float(val[owners == u] @ x[idx[owners == u]]) for u in np.unique(owners)}
-            base = {u: np.floor(v + 1e-9) for u, v in own.items()}
-            room = np.floor(hm.row_upper[r] + 1e-9) - sum(base.values())
-            for u in sorted(own, key=lambda u: -(own[u] - base[u])):
-                if room < 1:
-                    break
-                base[u] += 1.0
-                room -= 1.0
-            for u, value in base.items():
-                whole[r, u] = value
-        return Shares(spare_down / units_in_row, spare_up / units_in_row, whole)
+            change = used - pool.reserved[r, u]
+            pool.reserved[r, u] = used
+            if np.isfinite(self.hm.row_upper[r]):
+                pool.up[r] -= change
+            if np.isfinite(self.hm.row_lower[r]):
+                pool.down[r] += change
 
     def plan_unit(
         self,
         unit: str,
         x: np.ndarray,
-        spare: Shares | None,
+        pool: Pool | None,
         period_of: np.ndarray,
         seat: np.ndarray,
         gap: float,
         time_limit: float,
+        draw: bool = False,
     ) -> np.ndarray | None:
-        """Whole numbers for one unit, period by period, within its share of the shared rows.
+        """Whole numbers for one unit, period by period, within its reservation (and, with ``draw``, the pool).
 
         Starts from the LP plan ``x``; for each period rounds the unit's whole numbers to the nearest (seats
         down), re-solves the unit's LP, and where rounding breaks the unit's rows solves that period's whole
@@ -229,7 +251,7 @@ class UnitModels:
         """
         hm = self.hm
         cols = self.columns_of[unit]
-        solver, local_whole = self._unit_solver(unit, x, spare)
+        solver, local_whole = self._unit_solver(unit, x, pool, draw)
         solver.setOptionValue("time_limit", time_limit)
         ms = highspy.HighsModelStatus
         solver.run()
@@ -263,11 +285,13 @@ class UnitModels:
                 return None
         return np.asarray(solver.getSolution().col_value, dtype=np.float64)
 
-    def _unit_solver(self, unit: str, x: np.ndarray, spare: Shares | None) -> tuple[highspy.Highs, np.ndarray]:
+    def _unit_solver(
+        self, unit: str, x: np.ndarray, pool: Pool | None, draw: bool = False
+    ) -> tuple[highspy.Highs, np.ndarray]:
         """A HiGHS instance holding one unit's model with the rest of the plan at ``x`` (LP, no integrality).
 
-        With ``spare``, shared rows get the unit's own activity plus its share of the room; without it, the
-        room left by the other units at ``x``.  Also returns which local columns are whole numbers.
+        With ``pool``, shared rows hold the unit's reservation (plus the common pool with ``draw``); without it,
+        the room the other units leave at ``x``.  Also returns which local columns are whole numbers.
         """
         hm = self.hm
         cols = self.columns_of[unit]
@@ -289,14 +313,13 @@ class UnitModels:
             starts.append(starts[-1] + int(mine.sum()))
             if mine.all():
                 lower[k], upper[k] = hm.row_lower[r], hm.row_upper[r]
-            elif spare is None:
+            elif pool is None:
                 others = float(val[~mine] @ x[idx[~mine]])
                 lower[k], upper[k] = hm.row_lower[r] - others, hm.row_upper[r] - others
-            elif (int(r), self.unit_id[unit]) in spare.whole:
-                lower[k], upper[k] = -INF, spare.whole[int(r), self.unit_id[unit]]
             else:
-                own = float(val[mine] @ x[idx[mine]])
-                lower[k], upper[k] = own - spare.down[r], own + spare.up[r]
+                held = pool.reserved.get((int(r), self.unit_id[unit]), 0.0)
+                lower[k] = held - (pool.down[r] if draw else 0.0) if np.isfinite(hm.row_lower[r]) else -INF
+                upper[k] = held + (pool.up[r] if draw else 0.0) if np.isfinite(hm.row_upper[r]) else INF
         lp = highspy.HighsLp()
         lp.num_col_ = len(cols)
         lp.num_row_ = len(rows)
@@ -444,8 +467,9 @@ def _fix_with_repair(
     return cols, hm.values()
 
 
-#: Above this many columns, whole numbers are fixed unit by unit (no re-solve of the whole model per period).
-DECOMPOSE_COLUMNS = 40_000
+#: Above this many columns, whole numbers are first tried unit by unit (no re-solve of the whole model per
+#: period); if that does not work out, period by period.
+DECOMPOSE_COLUMNS = 100_000
 
 
 def relax_and_fix(
@@ -477,9 +501,14 @@ def relax_and_fix(
     fix_start = time.perf_counter()
     units_of = column_units(model, hm)
     unit_models = UnitModels(hm, units_of)
+    x: np.ndarray | None = None
+    unfixed: tuple[int, ...] = ()
     if decompose:
         x, unfixed = _fix_by_unit(model, hm, unit_models, deadline, gap_limit, progress)
-    else:
+        if x is None:
+            progress("unit by unit did not work out; fixing period by period instead")
+            hm.run(solver="simplex", presolve="on", time_limit=max(deadline - time.perf_counter(), 1.0))
+    if x is None:
         x, unfixed = _fix_by_period(model, hm, unit_models, units_of, deadline, gap_limit, progress, start)
     if x is None:
         return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
@@ -514,10 +543,10 @@ def _objective(hm: HighsModel, x: np.ndarray) -> float:
 def _fix_by_unit(
     model: PlanModel, hm: HighsModel, unit_models: UnitModels, deadline: float, gap: float, progress: Progress
 ) -> tuple[np.ndarray | None, tuple[int, ...]]:
-    """Fix every unit's whole numbers on its own, within its share of the shared rows (see
-    :meth:`UnitModels.share_rows`)."""
+    """Fix every unit's whole numbers on its own: first each within its reservation of the shared rows, then the
+    units that could not, drawing on the common pool (see :class:`Pool`)."""
     x = hm.values()
-    spare = unit_models.share_rows(x)
+    pool = unit_models.reserve(x)
     period_of = np.full(len(hm.columns), -1, dtype=np.int64)
     for t, cols in period_columns(model, hm).items():
         period_of[cols] = t
@@ -525,20 +554,26 @@ def _fix_by_unit(
     seat[[hm.index[v.name] for v in model.seats.values() if v.name in hm.index]] = True
     plan = x.copy()
     units = list(unit_models.columns_of)
-    for k, unit in enumerate(units):
+    waiting: list[str] = []
+    for unit in units:
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             return None, ()
-        values = unit_models.plan_unit(unit, x, spare, period_of, seat, gap, max(min(5.0, remaining), 0.2))
+        values = unit_models.plan_unit(unit, x, pool, period_of, seat, gap, max(min(5.0, remaining), 0.2))
         if values is None:
-            # Its share was too tight for whole numbers: plan it in the room the other units leave as they stand.
-            values = unit_models.plan_unit(unit, plan, None, period_of, seat, gap, max(min(5.0, remaining), 0.2))
+            waiting.append(unit)
+            continue
+        unit_models.draw(pool, unit, values)
+        plan[unit_models.columns_of[unit]] = values
+    progress(f"units fixed within their reservation: {len(units) - len(waiting)} of {len(units)}")
+    for unit in waiting:
+        # Then the others, each in the room the rest of the plan leaves as it stands now.
+        remaining = deadline - time.perf_counter()
+        values = unit_models.plan_unit(unit, plan, None, period_of, seat, gap, max(min(5.0, remaining), 0.2))
         if values is None:
-            progress(f"unit {unit}: no whole-number plan within the company-wide limits")
+            progress(f"unit {unit}: no whole-number plan in the room the other units leave")
             return None, ()
         plan[unit_models.columns_of[unit]] = values
-        if (k + 1) % 20 == 0 or k + 1 == len(units):
-            progress(f"units fixed: {k + 1} of {len(units)}")
     return plan, ()
 
 

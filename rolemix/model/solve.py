@@ -44,6 +44,9 @@ class SolveOptions:
     strategy: str = "auto"
 
 
+#: Above about this many columns an LP is solved with the interior-point method.
+LARGE_LP_COLUMNS = 20_000
+
 #: Above this many whole-number decisions, ``auto`` uses relax-and-fix (see docs/performance.md): plain
 #: branch-and-bound already struggles at a few thousand on workforce plans of realistic shape.
 LARGE_PLAN_INTEGERS = 2_500
@@ -92,7 +95,11 @@ def run_solver(model: PlanModel, solver: str, time_limit_s: float, gap: float, m
     if solver == "highs":
         if not pulp.HiGHS().available():
             raise SolverFailure("The HiGHS solver (Python package highspy) is not installed: pip install highspy.")
-        api = pulp.HiGHS(msg=False, timeLimit=max(time_limit_s, 0.01), gapRel=gap, mip=mip)
+        extra: dict[str, object] = {}
+        if (not mip or not model.integers) and len(model.headcount) * 8 > LARGE_LP_COLUMNS:
+            # Large LPs: the interior-point method (with crossover) beats simplex by far on these models.
+            extra["solver"] = "ipm"
+        api = pulp.HiGHS(msg=False, timeLimit=max(time_limit_s, 0.01), gapRel=gap, mip=mip, **extra)
         problem.solve(api)
         return _read_highs(model, time.perf_counter() - start, mip)
     if solver == "cbc":
@@ -231,6 +238,10 @@ def solve_plan(
                 "Raise the time limit (--time-limit), loosen the gap (--gap), or solve a rough-cut plan (--fractional)."
             )
         if run.status in ("unbounded", "error"):
+            # HiGHS sometimes gives up on an infeasible model with an unknown status: find out before blaming it.
+            message, diagnosis = diagnose_infeasibility(data)
+            if diagnosis:
+                raise InfeasiblePlan(message, diagnosis)
             raise SolverFailure(f"The solver stopped with '{run.termination}': the model could not be solved reliably.")
         if index < len(settings.objective) - 1:
             assert run.objective is not None

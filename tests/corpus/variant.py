@@ -56,9 +56,6 @@ class Variant:
     #: Suffix of the file written (a few file-level variants are not .xlsx).
     suffix: str = ".xlsx"
 
-    def path_in(self, folder: Path) -> Path:
-        return folder / f"{self.name}{self.suffix}"
-
 
 def located(sheet: str, row: int | None, column: str | None, message: str) -> tuple[str, tuple[str, ...]]:
     """A problem line exactly as :class:`rolemix.errors.Problem` prints it, and the pieces it must name."""
@@ -89,26 +86,5 @@ def package_variant(
         package = base.fresh()
         change(base, package)
         return package.save(folder / f"{name}.xlsx")
-
-    return Variant(name, family, level, build, expected, where)
-
-
-def rows_variant(
-    name: str,
-    family: str,
-    level: Level,
-    change: Callable[[dict[str, Any]], None],
-    expected: str,
-    where: tuple[str, ...] = (),
-) -> Variant:
-    """A variant written by the template writer from changed example rows."""
-    from rolemix.workbook.template import write_input_workbook
-
-    def build(base: Base, folder: Path) -> Path:
-        rows = base.fresh_rows()
-        change(rows)
-        path = folder / f"{name}.xlsx"
-        write_input_workbook(path, rows)
-        return path
 
     return Variant(name, family, level, build, expected, where)
