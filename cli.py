@@ -1,6 +1,6 @@
 """Thin entry point: ``python cli.py ...`` is ``rolemix ...``."""
 
-from rolemix.cli import main
+from rolemix.cli import run
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -1,5 +1,5 @@
 """``python -m rolemix``."""
 
-from rolemix.cli import main
+from rolemix.cli import run
 
-main()
+run()

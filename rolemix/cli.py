@@ -219,6 +219,7 @@ def solve_command(
 
 def _check_output(source: Path, target: Path) -> None:
     from rolemix.errors import OutputError
+    from rolemix.report.files import check_writable
 
     if target.suffix.lower() == ".xlsm":
         raise OutputError(f"{target}: rolemix writes no macro-enabled workbooks; give --out a name ending in .xlsx.")
@@ -226,6 +227,8 @@ def _check_output(source: Path, target: Path) -> None:
         raise OutputError(f"{target} is the input workbook; rolemix never overwrites its input. Choose another --out.")
     if target.suffix.lower() != ".xlsx":
         raise OutputError(f"{target}: the plan is an Excel workbook; give --out a name ending in .xlsx.")
+    # Refuse a read-only or locked target before the solve, not after it.
+    check_writable(target, "the plan")
 
 
 def _print_summary(result: Any, baseline: Any, written: Path | None) -> None:
@@ -282,5 +285,20 @@ def _register_command_families() -> None:
 _register_command_families()
 
 
+def run() -> None:
+    """The console entry point: ``main`` with Ctrl+C turned into one clear line and exit code 130."""
+    try:
+        main(standalone_mode=False)
+    except KeyboardInterrupt:
+        click.secho("Error: interrupted: no plan was written; the input is unchanged.", fg="red", err=True)
+        sys.exit(130)
+    except click.exceptions.Abort:
+        click.secho("Error: interrupted: no plan was written; the input is unchanged.", fg="red", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

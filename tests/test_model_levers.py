@@ -320,3 +320,12 @@ def test_two_units_do_not_share_people() -> None:
     result = solve_plan(p)
     end = {(r.unit): r.end for r in result.plan}
     assert end == {"North": 5.0, "South": 5.0}
+
+
+def test_cbc_gives_the_same_plan_as_highs() -> None:
+    p = plan(roles=(role(hiring_cost=500.0),), start=(cohort("Seller", "North", 10),),
+             demand={("North", "sales", 1): 1300.0})
+    result = solve_plan(p, SolveOptions(solver="cbc"))
+    assert result.outcome.status == "optimal"
+    assert result.outcome.objective == pytest.approx(17_100.0, rel=1e-9)
+    assert result.outcome.solver_version == "CBC (bundled with PuLP)"

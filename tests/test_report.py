@@ -41,6 +41,7 @@ from rolemix.inputs import (
     Unit,
     WorkType,
 )
+from rolemix.report.workbook import pseudonymise_groups
 from rolemix.report import RESULT_SHEETS, render_pdf, role_colours, write_plan_workbook
 from rolemix.report import pdf as pdf_module
 from rolemix.report.assumptions import input_assumptions, overridden
@@ -916,6 +917,8 @@ def test_example_plan_charts_and_colours(example: tuple[PlanResult, PlanResult, 
 def test_example_plan_keeps_the_input_sheets_intact(example: tuple[PlanResult, PlanResult, Path]) -> None:
     _, _, path = example
     original = load_workbook(EXAMPLE)
+    # Group ids are replaced by pseudonyms in the copy (outputs carry no employee identifiers); the rest is intact.
+    assert pseudonymise_groups(original)
     copy = load_workbook(path)
     assert copy.sheetnames == [*RESULT_SHEETS, *original.sheetnames]
     for name in original.sheetnames:

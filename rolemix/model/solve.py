@@ -7,8 +7,10 @@ import os
 import re
 import tempfile
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pulp
 
@@ -103,14 +105,20 @@ def run_solver(model: PlanModel, solver: str, time_limit_s: float, gap: float, m
         problem.solve(api)
         return _read_highs(model, time.perf_counter() - start, mip)
     if solver == "cbc":
-        cbc = pulp.PULP_CBC_CMD(msg=False)
-        if not cbc.available():
-            raise SolverFailure("The CBC solver bundled with PuLP is not available on this machine; use --solver highs.")
-        with tempfile.TemporaryDirectory(prefix="rolemix-cbc-") as folder:
-            log = os.path.join(folder, "cbc.log")
-            api = pulp.PULP_CBC_CMD(msg=False, timeLimit=max(1, int(math.ceil(time_limit_s))), gapRel=gap, logPath=log, mip=mip)
-            problem.solve(api)
-            text = open(log, encoding="utf-8", errors="replace").read() if os.path.exists(log) else ""
+        # PuLP 3.3 announces the PuLP 4 renaming of its CBC interface as a DeprecationWarning; the interface is
+        # the supported one for PuLP 3, so the notice is not the planner's concern.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            cbc = pulp.PULP_CBC_CMD(msg=False)
+            if not cbc.available():
+                raise SolverFailure("The CBC solver bundled with PuLP is not available on this machine; use --solver highs.")
+            with tempfile.TemporaryDirectory(prefix="rolemix-cbc-") as folder:
+                log = os.path.join(folder, "cbc.log")
+                api = pulp.PULP_CBC_CMD(
+                    msg=False, timeLimit=max(1, int(math.ceil(time_limit_s))), gapRel=gap, logPath=log, mip=mip
+                )
+                problem.solve(api)
+                text = Path(log).read_text(encoding="utf-8", errors="replace") if os.path.exists(log) else ""
         return _read_cbc(model, text, time.perf_counter() - start)
     raise SolverFailure(f"Unknown solver {solver!r}: expected highs or cbc.")
 
