@@ -423,6 +423,12 @@ def read_document(path: Path, display: str) -> tuple[Document, bytes]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileRefused(f"{display}: not UTF-8 text; save the scenario file as UTF-8") from None
-    if path.suffix.lower() == ".json":
-        return _read_json(text, display), raw
-    return _read_yaml(text, display), raw
+    try:
+        if path.suffix.lower() == ".json":
+            return _read_json(text, display), raw
+        return _read_yaml(text, display), raw
+    except RecursionError:
+        # The parsers recurse once per nesting level; a scenario file is a few levels deep at most.
+        raise FileRefused(
+            f"{display}: nested too deeply to be a scenario file; expected lists and mappings a few levels deep"
+        ) from None
