@@ -53,6 +53,11 @@ class PolicyRow:
     limit: float
     constraint: pulp.LpConstraint
     slack: pulp.LpVariable | None = None
+    #: For explanations that group limits: the work type and segment of must-meet demand, the share of a
+    #: layoff cap.
+    work_type: str = ""
+    segment: str = ""
+    share: float | None = None
 
 
 @dataclass
@@ -147,15 +152,19 @@ class PlanModel:
         rhs: float,
         measure: str,
         limit: float | None = None,
+        **detail: object,
     ) -> None:
-        """Add a policy limit; in elastic mode it gets a priced slack instead of holding hard."""
+        """Add a policy limit; in elastic mode it gets a priced slack instead of holding hard.
+
+        ``detail`` fills the grouping fields of :class:`PolicyRow` (work type, segment, share)."""
         slack = None
         if self.mode == "elastic":
             slack = self.problem.add_variable(f"slack_{name}", lowBound=0)
             pairs = [*pairs, (slack, -1.0 if sense == "<=" else 1.0)]
         constraint = self.add(name, linear(pairs), pulp.LpConstraintLE if sense == "<=" else pulp.LpConstraintGE, rhs)
         self.policies.append(
-            PolicyRow(family, name, period, subject, sense, rhs, measure, rhs if limit is None else limit, constraint, slack)
+            PolicyRow(family, name, period, subject, sense, rhs, measure, rhs if limit is None else limit, constraint,
+                      slack, **detail)  # type: ignore[arg-type]
         )
 
     def cost(self, component: str, period: int, pairs: Iterable[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> None:
@@ -475,7 +484,7 @@ def add_coverage(m: PlanModel, pos: _Positions) -> None:
             unmet = m.variable(m.unmet, (unit, work, t), f"U_u{ui}_w{wi}_t{t}")
             m.add_policy(
                 "must_meet", f"must_meet_u{ui}_w{wi}_t{t}", t, f"{work} demand in {unit}",
-                [(unmet, 1.0)], "<=", 0.0, "hours", limit=demand.hours,
+                [(unmet, 1.0)], "<=", 0.0, "hours", limit=demand.hours, work_type=work, segment=d.segment_of[unit],
             )
             pairs.append((unmet, 1.0))
         row = m.add(f"coverage_u{ui}_w{wi}_t{t}", linear(pairs), pulp.LpConstraintEQ, demand.hours)
@@ -551,7 +560,8 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
             if role.layoff_cap_share is not None:
                 pairs, rhs = _share_of_start(m, [role_name], t, role.layoff_cap_share)
                 m.add_policy(
-                    "role_layoff_cap", f"role_layoff_cap_r{ri}_t{t}", t, role_name, pairs, "<=", rhs, "people"
+                    "role_layoff_cap", f"role_layoff_cap_r{ri}_t{t}", t, role_name, pairs, "<=", rhs, "people",
+                    share=role.layoff_cap_share,
                 )
             reds = [(m.reduced[role_name, u, t], 1.0) for u in d.units if (role_name, u, t) in m.reduced]
             if reds:
@@ -561,7 +571,8 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
         if policy.layoff_cap_share is not None:
             pairs, rhs = _share_of_start(m, list(d.roles), t, policy.layoff_cap_share)
             pairs = m.by_unit("layoff_margin", t, pairs)
-            m.add_policy("layoff_cap", f"layoff_cap_t{t}", t, "the whole workforce", pairs, "<=", rhs, "people")
+            m.add_policy("layoff_cap", f"layoff_cap_t{t}", t, "the whole workforce", pairs, "<=", rhs, "people",
+                         share=policy.layoff_cap_share)
         if policy.layoff_cap_people is not None:
             pairs = [(v, 1.0) for (_, _, tt), v in m.layoffs.items() if tt == t]
             if pairs:

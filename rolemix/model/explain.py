@@ -185,12 +185,16 @@ def diagnose_infeasibility(data: ModelData) -> tuple[str, tuple[str, ...]]:
         return ("No plan satisfies every limit, but no single policy limit explains it.", ())
     relaxed.sort(key=lambda item: -item[0])
     holding.sort(key=lambda item: -item[0])
+    # The same kind of limit in many units and periods is said once.
+    seen: set[str] = set()
+    holding = [item for item in holding if not (item[1] in seen or seen.add(item[1]))]
     lines = tuple(text for _, text in relaxed) + tuple(f"while {text}" for _, text in holding[:5])
     head = "No plan satisfies every limit in the workbook: " + "; ".join(text for _, text in relaxed[:3])
     if len(relaxed) > 3:
         head += f"; and {len(relaxed) - 3} more"
     if holding:
-        head += ", while " + " and ".join(text for _, text in holding[:3])
+        said = [text for _, text in holding[:3]]
+        head += ", while " + (", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0])
     head += ". Cheapest way out: relax " + ("that limit" if len(relaxed) == 1 else "those limits") + " by the amounts shown."
     return head, lines
 
@@ -200,14 +204,16 @@ def _holding(row: PolicyRow, currency: str, d: ModelData) -> str:
     if row.family == "budget":
         return f"the budget of {period} is {money(row.limit, currency)}"
     if row.family == "must_meet":
-        return f"all {row.subject} must be met in {period}"
+        return f"all {row.work_type} demand in {row.segment} must be met"
     if row.family in ("ratio_min", "ratio_max"):
         word = "at least" if row.family == "ratio_min" else "at most"
         return f"{row.subject} must be {word} {row.limit:g} in {period}"
     if row.family == "human_share":
         return f"employees must serve at least {row.limit:.0%} of {row.subject} demand in {period}"
-    if row.family == "layoff_cap":
-        return f"layoffs in {period} are capped at {row.limit:,.1f} people (share of the workforce)"
+    if row.family == "layoff_cap" and row.share is not None:
+        return f"layoffs are capped at {row.share:.0%} of the workforce a period"
+    if row.family == "role_layoff_cap" and row.share is not None:
+        return f"{row.subject} layoffs are capped at {row.share:.0%} a period"
     head = _FAMILY_WORDS.get(row.family, row.family).format(period=period, subject=row.subject)
     return f"{head[0].lower()}{head[1:]} is {row.limit:,.1f}"
 
