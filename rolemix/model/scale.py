@@ -463,7 +463,8 @@ def _fix_with_repair(
     # Back to where the period started: its LP solution is still optimal from that basis.
     hm.restore_bounds(cols)
     hm.set_basis(start_basis)
-    hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
+    if deadline - time.perf_counter() > 0:
+        hm.run(solver="simplex", presolve="off", time_limit=deadline - time.perf_counter())
     return cols, hm.values()
 
 
@@ -607,6 +608,9 @@ def _fix_by_period(
                    penalty=ELASTIC_PENALTY_FACTOR * max(1.0, float(np.abs(hm.costs()).max())))
     hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
     for t in sorted(by_period):
+        if time.perf_counter() >= deadline:
+            progress(f"time limit reached while fixing {model.data.label(t)}")
+            return None, tuple(sorted(set(by_period) - set(range(1, t))))
         cols = by_period[t]
         values = round_period(x, cols, hm.upper, caps, "nearest", growth_flag[cols], seat_flag[cols])
         left, x = _fix_with_repair(hm, cols, values, row_units, units_of, deadline, unit_models, gap_limit)
@@ -621,6 +625,8 @@ def _fix_by_period(
         return (hm.values() if status == ms.kOptimal else None), ()
     # Whole numbers of the periods rounding could not settle: branch-and-bound on what is left (its own bound
     # is conditional on the fixed periods; the LP bound stays the proven one).
+    if deadline - time.perf_counter() < 1.0:
+        return None, tuple(unfixed)
     progress(f"periods {unfixed} need branch-and-bound")
     hm.relax_integrality(False)
     hm.run(solver="choose", presolve="on", mip_rel_gap=gap_limit, time_limit=max(deadline - time.perf_counter(), 1.0))
