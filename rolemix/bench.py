@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -77,7 +77,9 @@ def run_case(workbook: Path, approach: str, time_limit_s: float, gap: float) -> 
     plan_input = build_plan_input(data, (("workbook", str(workbook)), ("workbook_sha256", file_sha256(workbook))))
     seconds["validate"] = time.perf_counter() - clock
     options = SolveOptions(
-        time_limit_s=time_limit_s, gap=gap, strategy="auto" if approach == "rolemix" else "mip",
+        time_limit_s=time_limit_s,
+        gap=gap,
+        strategy="auto" if approach == "rolemix" else "mip",
         explain=approach == "rolemix",
     )
     figures: dict[str, object] = {}
@@ -94,8 +96,13 @@ def run_case(workbook: Path, approach: str, time_limit_s: float, gap: float) -> 
             with tempfile.TemporaryDirectory() as folder:
                 write_plan_workbook(result, Path(folder) / "plan.xlsx")
             seconds["write"] = time.perf_counter() - clock
-        figures.update(status=outcome.status, objective=outcome.objective, bound=outcome.bound, gap=outcome.gap,
-                       message=outcome.termination)
+        figures.update(
+            status=outcome.status,
+            objective=outcome.objective,
+            bound=outcome.bound,
+            gap=outcome.gap,
+            message=outcome.termination,
+        )
     figures["seconds"] = seconds
     figures["wall_s"] = time.perf_counter() - started
     figures["peak_memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
@@ -106,8 +113,16 @@ def _child(workbook: Path, approach: str, time_limit_s: float, gap: float) -> di
     command = [sys.executable, "-m", "rolemix.bench", str(workbook), approach, str(time_limit_s), str(gap)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        return {"status": "crashed", "message": done.stderr.strip()[-300:], "seconds": {}, "wall_s": 0.0,
-                "peak_memory_mb": 0.0, "objective": None, "bound": None, "gap": None}
+        return {
+            "status": "crashed",
+            "message": done.stderr.strip()[-300:],
+            "seconds": {},
+            "wall_s": 0.0,
+            "peak_memory_mb": 0.0,
+            "objective": None,
+            "bound": None,
+            "gap": None,
+        }
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -122,7 +137,12 @@ def _model_size(workbook: Path) -> tuple[int, int]:
 
 
 def run_benchmark(
-    ladder: str, time_limit_s: float, gap: float, out: Path, cache: Path, plain: bool,
+    ladder: str,
+    time_limit_s: float,
+    gap: float,
+    out: Path,
+    cache: Path,
+    plain: bool,
     say: Callable[[str], None] = click.echo,
 ) -> list[CaseResult]:
     """Run the ladder; write ``out/bench.json`` and ``out/bench.md``; return the rows."""
@@ -136,25 +156,47 @@ def run_benchmark(
         workbook = cache / name
         if not workbook.exists():
             say(f"generating {name}")
-            generate_workbook(workbook, employees=employees, regions=regions, segments=segments, roles=roles,
-                              periods=periods, seed=SEED)
+            generate_workbook(
+                workbook,
+                employees=employees,
+                regions=regions,
+                segments=segments,
+                roles=roles,
+                periods=periods,
+                seed=SEED,
+            )
         columns, integers = _model_size(workbook)
         for approach in ("rolemix", "plain") if plain else ("rolemix",):
             say(f"{employees:,} employees, {approach}: running (time limit {time_limit_s:g} s)")
             figures = _child(workbook, approach, time_limit_s, gap)
             row = CaseResult(
-                approach=approach, employees=employees, regions=regions, segments=segments, roles=roles,
-                periods=periods, status=str(figures["status"]), objective=figures.get("objective"),  # type: ignore[arg-type]
-                bound=figures.get("bound"), gap=figures.get("gap"),  # type: ignore[arg-type]
+                approach=approach,
+                employees=employees,
+                regions=regions,
+                segments=segments,
+                roles=roles,
+                periods=periods,
+                status=str(figures["status"]),
+                objective=figures.get("objective"),  # type: ignore[arg-type]
+                bound=figures.get("bound"),  # type: ignore[arg-type]
+                gap=figures.get("gap"),  # type: ignore[arg-type]
                 seconds=dict(figures.get("seconds", {})),  # type: ignore[call-overload]
                 wall_s=float(figures.get("wall_s", 0.0)),  # type: ignore[arg-type]
                 peak_memory_mb=float(figures.get("peak_memory_mb", 0.0)),  # type: ignore[arg-type]
-                columns=columns, whole_number_columns=integers, message=str(figures.get("message", "")),
+                columns=columns,
+                whole_number_columns=integers,
+                message=str(figures.get("message", "")),
             )
             rows.append(row)
             say(f"  {row.status}, gap {_pct(row.gap)}, wall {row.wall_s:.1f} s, peak {row.peak_memory_mb:,.0f} MB")
-    machine = {"cores": os.cpu_count(), "python": platform.python_version(), "machine": platform.machine(),
-               "system": platform.platform(), "time_limit_s": time_limit_s, "gap_limit": gap}
+    machine = {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "system": platform.platform(),
+        "time_limit_s": time_limit_s,
+        "gap_limit": gap,
+    }
     (out / "bench.json").write_text(json.dumps({"machine": machine, "rows": [asdict(r) for r in rows]}, indent=2))
     (out / "bench.md").write_text(markdown_table(rows, machine))
     return rows
@@ -164,7 +206,7 @@ def _pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.2%}"
 
 
-def markdown_table(rows: list[CaseResult], machine: dict[str, object]) -> str:
+def markdown_table(rows: list[CaseResult], machine: Mapping[str, object]) -> str:
     """The benchmark as a markdown table (one row per size and approach)."""
     head = (
         f"Machine: {machine['cores']} cores, Python {machine['python']}, {machine['system']}; "
@@ -180,7 +222,8 @@ def markdown_table(rows: list[CaseResult], machine: dict[str, object]) -> str:
         lines.append(
             f"| {r.employees:,} | {r.regions * r.segments} | {r.periods} | {r.columns:,} ({r.whole_number_columns:,}) "
             f"| {r.approach} | {r.status} | {_pct(r.gap)} | {r.wall_s:.1f} | {other:.1f} | "
-            f"{s.get('read', 0):.1f} | {s.get('validate', 0):.1f} | {s.get('build', 0):.1f} | {s.get('hand-off', 0):.1f} | "
+            f"{s.get('read', 0):.1f} | {s.get('validate', 0):.1f} | {s.get('build', 0):.1f} | "
+            f"{s.get('hand-off', 0):.1f} | "
             f"{s.get('solve', 0):.1f} | {s.get('write', 0):.1f} | {r.peak_memory_mb:,.0f} |"
         )
     return head + "\n".join(lines) + "\n"
@@ -190,13 +233,23 @@ def register(group: click.Group) -> None:
     """Add ``rolemix bench`` to the command group."""
 
     @group.command("bench")
-    @click.option("--sizes", type=click.Choice(sorted(LADDER)), default="ladder", show_default=True,
-                  help="Which ladder of sizes to run.")
+    @click.option(
+        "--sizes",
+        type=click.Choice(sorted(LADDER)),
+        default="ladder",
+        show_default=True,
+        help="Which ladder of sizes to run.",
+    )
     @click.option("--time-limit", type=click.FloatRange(min=1.0), default=60.0, show_default=True)
     @click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), default=0.005, show_default=True)
     @click.option("--out", type=click.Path(file_okay=False), default="bench/results", show_default=True)
-    @click.option("--cache", type=click.Path(file_okay=False), default="bench/cache", show_default=True,
-                  help="Where generated workbooks are kept between runs.")
+    @click.option(
+        "--cache",
+        type=click.Path(file_okay=False),
+        default="bench/cache",
+        show_default=True,
+        help="Where generated workbooks are kept between runs.",
+    )
     @click.option("--no-plain", is_flag=True, help="Skip the plain branch-and-bound run beside each size.")
     def bench_command(sizes: str, time_limit: float, gap: float, out: str, cache: str, no_plain: bool) -> None:
         """Run the scale benchmark and write bench.json and bench.md.
@@ -206,8 +259,9 @@ def register(group: click.Group) -> None:
           rolemix bench --sizes smoke --time-limit 20
           rolemix bench --sizes headline
         """
-        rows = run_benchmark(sizes, time_limit, gap, Path(out), Path(cache), not no_plain,
-                             say=lambda m: click.echo(m, err=True))
+        rows = run_benchmark(
+            sizes, time_limit, gap, Path(out), Path(cache), not no_plain, say=lambda m: click.echo(m, err=True)
+        )
         click.echo(markdown_table(rows, json.loads((Path(out) / "bench.json").read_text())["machine"]))
 
 

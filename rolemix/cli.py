@@ -104,8 +104,17 @@ def validate_command(workbook: str, as_json: bool) -> None:
         _fail(error)
     except RolemixError as error:
         if as_json:
-            click.echo(json.dumps({"valid": False, "problems": [{"sheet": workbook, "row": None, "column": None,
-                                                                   "message": str(error), "text": str(error)}]}, indent=2))
+            click.echo(
+                json.dumps(
+                    {
+                        "valid": False,
+                        "problems": [
+                            {"sheet": workbook, "row": None, "column": None, "message": str(error), "text": str(error)}
+                        ],
+                    },
+                    indent=2,
+                )
+            )
             sys.exit(error.exit_code)
         _fail(error)
     facts = summary(plan_input)
@@ -146,12 +155,16 @@ def _solve_json(result: Any, baseline: Any, out: Path | None) -> dict[str, objec
 
 @main.command("solve")
 @click.argument("workbook", type=click.Path(dir_okay=False))
-@click.option("--scenario", type=click.Path(dir_okay=False), help="A scenario file (YAML or JSON) applied to the workbook.")
+@click.option(
+    "--scenario", type=click.Path(dir_okay=False), help="A scenario file (YAML or JSON) applied to the workbook."
+)
 @click.option("--out", type=click.Path(dir_okay=False), help="Where to write the plan (default: <workbook>-plan.xlsx).")
 @click.option("--into-copy", is_flag=True, help="Write the result sheets into a copy of the input workbook.")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as one JSON object on stdout.")
 @click.option("--time-limit", type=click.FloatRange(min=1.0), help="Seconds the solver may run (default: Settings).")
-@click.option("--gap", type=click.FloatRange(min=0.0, max=1.0), help="Relative optimality gap, e.g. 0.005 (default: Settings).")
+@click.option(
+    "--gap", type=click.FloatRange(min=0.0, max=1.0), help="Relative optimality gap, e.g. 0.005 (default: Settings)."
+)
 @click.option("--fractional", is_flag=True, help="Rough-cut plan: people and units in fractions (an LP).")
 @click.option("--solver", type=click.Choice(["highs", "cbc"]), help="Solver (default: Settings, normally highs).")
 @click.option("--no-write", is_flag=True, help="Solve and report only; write no plan workbook.")
@@ -194,7 +207,9 @@ def solve_command(
 
             say(f"applying scenario {scenario}")
             plan_input, overrides = load_scenario(scenario, plan_input)
-        options = SolveOptions(time_limit_s=time_limit, gap=gap, whole_people=False if fractional else None, solver=solver)
+        options = SolveOptions(
+            time_limit_s=time_limit, gap=gap, whole_people=False if fractional else None, solver=solver
+        )
         result = solve_plan(plan_input, options, progress=say)
         say("costing the do-nothing baseline")
         baseline = do_nothing(result.plan_input)
@@ -204,7 +219,10 @@ def solve_command(
 
             say(f"writing {target}")
             written = write_plan_workbook(
-                result, target, baseline=baseline, into_copy_of=source if into_copy else None,
+                result,
+                target,
+                baseline=baseline,
+                into_copy_of=source if into_copy else None,
                 scenario_overrides=tuple(o.assumption_row() for o in overrides),
             )
     except RolemixError as error:
@@ -236,10 +254,14 @@ def _print_summary(result: Any, baseline: Any, written: Path | None) -> None:
 
     currency = result.plan_input.settings.currency
     click.echo(result.outcome.in_words())
-    click.echo(f"Total cost over the horizon: {money(result.total_cost, currency)}"
-               f" (do nothing: {money(baseline.total_cost, currency)})")
-    click.echo(f"Hires {result.total_hires:,.0f}, layoffs {result.total_layoffs:,.0f}, "
-               f"people reskilled {result.total_reskilled:,.0f}, unmet demand {result.unmet_hours:,.0f} hours")
+    click.echo(
+        f"Total cost over the horizon: {money(result.total_cost, currency)}"
+        f" (do nothing: {money(baseline.total_cost, currency)})"
+    )
+    click.echo(
+        f"Hires {result.total_hires:,.0f}, layoffs {result.total_layoffs:,.0f}, "
+        f"people reskilled {result.total_reskilled:,.0f}, unmet demand {result.unmet_hours:,.0f} hours"
+    )
     start, end = result.start_headcount(), result.end_headcount()
     for role in start:
         click.echo(f"  {role}: {start[role]:,.0f} -> {end[role]:,.1f}")
@@ -251,7 +273,9 @@ def _print_summary(result: Any, baseline: Any, written: Path | None) -> None:
 
 @main.command("report")
 @click.argument("plan", type=click.Path(dir_okay=False, exists=True))
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False), help="Write the board pack PDF here (default: <plan>.pdf).")
+@click.option(
+    "--pdf", "pdf_path", type=click.Path(dir_okay=False), help="Write the board pack PDF here (default: <plan>.pdf)."
+)
 def report_command(plan: str, pdf_path: str | None) -> None:
     """Render the Summary and Charts of a plan workbook to a PDF board pack (needs LibreOffice).
 

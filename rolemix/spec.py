@@ -167,7 +167,14 @@ SETTINGS = SheetSpec(
             "2027 for years. Later labels follow from it.",
             required=True,
         ),
-        Field("Currency", "currency", "choice", "Currency of every amount in the workbook.", default="USD", allowed=CURRENCIES),
+        Field(
+            "Currency",
+            "currency",
+            "choice",
+            "Currency of every amount in the workbook.",
+            default="USD",
+            allowed=CURRENCIES,
+        ),
         Field(
             "Objective",
             "objective",
@@ -226,7 +233,13 @@ ROLES = SheetSpec(
     required_rows=True,
     fields=(
         Field("Role", "name", "text", "Name of the role (job family).", required=True),
-        _money("Loaded cost", "loaded_cost_per_year", "Salary plus benefits and overhead of one full-time person.", "per FTE per year", required=True),
+        _money(
+            "Loaded cost",
+            "loaded_cost_per_year",
+            "Salary plus benefits and overhead of one full-time person.",
+            "per FTE per year",
+            required=True,
+        ),
         Field(
             "Productive hours",
             "hours_per_period",
@@ -236,8 +249,20 @@ ROLES = SheetSpec(
             required=True,
             minimum=0.0,
         ),
-        _share("Attrition", "attrition_per_year", "Share of people with a year or more of service who leave in a year.", unit="per year", required=True),
-        _share("First-year attrition", "first_year_attrition_per_year", "Share of new hires who leave in their first year.", unit="per year", required=True),
+        _share(
+            "Attrition",
+            "attrition_per_year",
+            "Share of people with a year or more of service who leave in a year.",
+            unit="per year",
+            required=True,
+        ),
+        _share(
+            "First-year attrition",
+            "first_year_attrition_per_year",
+            "Share of new hires who leave in their first year.",
+            unit="per year",
+            required=True,
+        ),
         _money("Hiring cost", "hiring_cost", "Recruiting and onboarding cost of one hire.", "per hire", default=0.0),
         Field(
             "Hires cap",
@@ -257,7 +282,12 @@ ROLES = SheetSpec(
             minimum=0,
             maximum=120,
         ),
-        _share("Ramp productivity", "ramp_productivity", "Share of full capacity a new hire delivers while ramping.", default=0.5),
+        _share(
+            "Ramp productivity",
+            "ramp_productivity",
+            "Share of full capacity a new hire delivers while ramping.",
+            default=0.5,
+        ),
         _money("Severance", "severance", "Cost of one layoff.", "per layoff", default=0.0),
         _share(
             "Layoff cap",
@@ -274,8 +304,19 @@ ROLES = SheetSpec(
             default=0.0,
             minimum=0.0,
         ),
-        _share("Reduced-hours FTE", "reduced_hours_fte", "Share of full hours a person on reduced hours works.", default=0.5),
-        _money("Reduced-hours cost", "reduced_hours_cost_per_year", "Extra cost of one person on reduced hours.", "per person per year", default=0.0),
+        _share(
+            "Reduced-hours FTE",
+            "reduced_hours_fte",
+            "Share of full hours a person on reduced hours works.",
+            default=0.5,
+        ),
+        _money(
+            "Reduced-hours cost",
+            "reduced_hours_cost_per_year",
+            "Extra cost of one person on reduced hours.",
+            "per person per year",
+            default=0.0,
+        ),
         _money(
             "Surplus cost",
             "surplus_cost_per_year",
@@ -295,7 +336,13 @@ UNITS = SheetSpec(
     fields=(
         Field("Unit", "name", "text", "Name of the organisation unit.", required=True),
         Field("Region", "region", "text", "Region the unit belongs to.", required=True),
-        Field("Segment", "segment", "text", "Customer segment the unit serves (enterprise, mid-market, SMB, ...).", required=True),
+        Field(
+            "Segment",
+            "segment",
+            "text",
+            "Customer segment the unit serves (enterprise, mid-market, SMB, ...).",
+            required=True,
+        ),
     ),
 )
 
@@ -306,7 +353,13 @@ WORK_TYPES = SheetSpec(
     key=("Work type",),
     required_rows=True,
     fields=(
-        Field("Work type", "name", "text", "Name of the kind of work (relationship, technical, transactional, ...).", required=True),
+        Field(
+            "Work type",
+            "name",
+            "text",
+            "Name of the kind of work (relationship, technical, transactional, ...).",
+            required=True,
+        ),
         Field("Description", "description", "text", "What this work is, in a sentence."),
         _money(
             "Unmet penalty",
@@ -315,7 +368,9 @@ WORK_TYPES = SheetSpec(
             "per hour",
             default=0.0,
         ),
-        Field("Must meet", "must_meet", "yesno", "yes: this demand must be served in full.", default="no", allowed=YES_NO),
+        Field(
+            "Must meet", "must_meet", "yesno", "yes: this demand must be served in full.", default="no", allowed=YES_NO
+        ),
     ),
 )
 
@@ -326,12 +381,30 @@ HEADCOUNT = SheetSpec(
     required_rows=True,
     key=("Group",),
     fields=(
-        Field("Group", "group", "text", "Employee or group identifier, used to join the Skills sheet. Never copied to the results.", required=True),
+        Field(
+            "Group",
+            "group",
+            "text",
+            "Employee or group identifier, used to join the Skills sheet. Never copied to the results.",
+            required=True,
+        ),
         Field("Role", "role", "ref", "Role of these people.", required=True, ref="Roles"),
         Field("Unit", "unit", "ref", "Unit these people work in.", required=True, ref="Units"),
-        Field("Tenure band", "tenure_band", "choice", "Service so far; people under a year leave at the first-year rate in period 1.", default="1 year or more", allowed=TENURE_BANDS),
+        Field(
+            "Tenure band",
+            "tenure_band",
+            "choice",
+            "Service so far; people under a year leave at the first-year rate in period 1.",
+            default="1 year or more",
+            allowed=TENURE_BANDS,
+        ),
         Field("Count", "count", "integer", "Number of people in this row.", unit="people", default=1, minimum=0),
-        _money("Cost override", "cost_override_per_year", "Loaded cost of these people if it differs from the role's. Blank: role's cost.", "per FTE per year"),
+        _money(
+            "Cost override",
+            "cost_override_per_year",
+            "Loaded cost of these people if it differs from the role's. Blank: role's cost.",
+            "per FTE per year",
+        ),
     ),
 )
 
@@ -343,7 +416,9 @@ SKILLS = SheetSpec(
     fields=(
         Field("Group", "group", "ref", "Group from the Headcount sheet.", required=True, ref="Headcount"),
         Field("Skill", "skill", "text", "Name of the skill.", required=True),
-        Field("Level", "level", "number", "Skill level, 0 (none) to 5 (expert).", required=True, minimum=0.0, maximum=5.0),
+        Field(
+            "Level", "level", "number", "Skill level, 0 (none) to 5 (expert).", required=True, minimum=0.0, maximum=5.0
+        ),
     ),
 )
 
@@ -357,10 +432,37 @@ DEMAND = SheetSpec(
         Field("Unit", "unit", "ref", "Unit whose customers ask for the work.", required=True, ref="Units"),
         Field("Work type", "work_type", "ref", "Kind of work asked for.", required=True, ref="WorkTypes"),
         Field("Period", "period", "ref", "Planning period label (see Settings).", required=True, ref="Periods"),
-        Field("Hours", "hours", "hours", "Hours of work asked for. Blank: Accounts x Hours per account.", unit="hours per period", minimum=0.0),
-        Field("Accounts", "accounts", "number", "Number of customer accounts (used when Hours is blank).", unit="accounts", minimum=0.0),
-        Field("Hours per account", "hours_per_account", "hours", "Hours each account needs in the period.", unit="hours per account per period", minimum=0.0),
-        Field("Must meet", "must_meet", "yesno", "yes: this demand must be served in full. Blank: as its work type says.", allowed=YES_NO),
+        Field(
+            "Hours",
+            "hours",
+            "hours",
+            "Hours of work asked for. Blank: Accounts x Hours per account.",
+            unit="hours per period",
+            minimum=0.0,
+        ),
+        Field(
+            "Accounts",
+            "accounts",
+            "number",
+            "Number of customer accounts (used when Hours is blank).",
+            unit="accounts",
+            minimum=0.0,
+        ),
+        Field(
+            "Hours per account",
+            "hours_per_account",
+            "hours",
+            "Hours each account needs in the period.",
+            unit="hours per account per period",
+            minimum=0.0,
+        ),
+        Field(
+            "Must meet",
+            "must_meet",
+            "yesno",
+            "yes: this demand must be served in full. Blank: as its work type says.",
+            allowed=YES_NO,
+        ),
     ),
 )
 
@@ -373,7 +475,15 @@ EFFECTIVENESS = SheetSpec(
     fields=(
         Field("Role", "role", "ref", "Role.", required=True, ref="Roles"),
         Field("Work type", "work_type", "ref", "Kind of work.", required=True, ref="WorkTypes"),
-        Field("Effectiveness", "effectiveness", "number", "Hours of demand served per hour spent; 1 = fully effective, 0 = cannot.", required=True, minimum=0.0, maximum=5.0),
+        Field(
+            "Effectiveness",
+            "effectiveness",
+            "number",
+            "Hours of demand served per hour spent; 1 = fully effective, 0 = cannot.",
+            required=True,
+            minimum=0.0,
+            maximum=5.0,
+        ),
     ),
 )
 
@@ -386,7 +496,9 @@ RESKILL_PATHS = SheetSpec(
         Field("Path", "name", "text", "Name of the reskilling path.", required=True),
         Field("From role", "from_role", "ref", "Role people leave.", required=True, ref="Roles"),
         Field("To role", "to_role", "ref", "Role people join when they complete.", required=True, ref="Roles"),
-        _money("Cost per person", "cost_per_person", "Training cost for each person who starts.", "per person", default=0.0),
+        _money(
+            "Cost per person", "cost_per_person", "Training cost for each person who starts.", "per person", default=0.0
+        ),
         Field(
             "Duration",
             "duration",
@@ -397,14 +509,34 @@ RESKILL_PATHS = SheetSpec(
             minimum=0,
             maximum=120,
         ),
-        _share("Completion rate", "completion_rate", "Share of starters who complete and join the target role.", default=1.0),
-        Field("Non-completers", "non_completers", "choice", "What those who do not complete do: return to their role, or leave.", default="return", allowed=NON_COMPLETERS),
-        Field("Seats per period", "seats_per_period", "number", "Most people who can start this path in one period, company-wide. Blank: no cap.", unit="people per period", minimum=0.0),
+        _share(
+            "Completion rate",
+            "completion_rate",
+            "Share of starters who complete and join the target role.",
+            default=1.0,
+        ),
+        Field(
+            "Non-completers",
+            "non_completers",
+            "choice",
+            "What those who do not complete do: return to their role, or leave.",
+            default="return",
+            allowed=NON_COMPLETERS,
+        ),
+        Field(
+            "Seats per period",
+            "seats_per_period",
+            "number",
+            "Most people who can start this path in one period, company-wide. Blank: no cap.",
+            unit="people per period",
+            minimum=0.0,
+        ),
         Field(
             "Cap vs target",
             "cap_share_of_target",
             "number",
-            "Most starters in a unit and period as a share of the target role's headcount there at the end of the period. Blank: no cap.",
+            "Most starters in a unit and period as a share of the target role's headcount there at the end "
+            "of the period. Blank: no cap.",
             unit="share of target headcount",
             minimum=0.0,
             maximum=100.0,
@@ -420,7 +552,15 @@ PATH_SKILLS = SheetSpec(
     fields=(
         Field("Path", "path", "ref", "Reskilling path.", required=True, ref="ReskillPaths"),
         Field("Skill", "skill", "ref", "Skill (from the Skills sheet).", required=True, ref="Skills"),
-        Field("Minimum level", "minimum_level", "number", "Lowest level that qualifies.", required=True, minimum=0.0, maximum=5.0),
+        Field(
+            "Minimum level",
+            "minimum_level",
+            "number",
+            "Lowest level that qualifies.",
+            required=True,
+            minimum=0.0,
+            maximum=5.0,
+        ),
     ),
 )
 
@@ -432,10 +572,39 @@ CAPACITY = SheetSpec(
     fields=(
         Field("Source", "name", "text", "Name of the capacity source.", required=True),
         Field("Kind", "kind", "choice", "AI agent, partner or contractor.", required=True, allowed=SOURCE_KINDS),
-        _money("Cost per unit", "cost_per_unit", "Cost of one unit of capacity for one period.", "per unit per period", required=True),
-        Field("Hours per unit", "hours_per_unit", "hours", "Hours of work one unit delivers in one period.", unit="hours per unit per period", required=True, minimum=0.0),
-        Field("Max units", "max_units", "number", "Most units in use in one period, company-wide. Blank: no cap.", unit="units", minimum=0.0),
-        Field("Units today", "existing_units", "integer", "Units in use today in each unit that it serves (kept in the do-nothing baseline).", unit="units per org unit", default=0, minimum=0),
+        _money(
+            "Cost per unit",
+            "cost_per_unit",
+            "Cost of one unit of capacity for one period.",
+            "per unit per period",
+            required=True,
+        ),
+        Field(
+            "Hours per unit",
+            "hours_per_unit",
+            "hours",
+            "Hours of work one unit delivers in one period.",
+            unit="hours per unit per period",
+            required=True,
+            minimum=0.0,
+        ),
+        Field(
+            "Max units",
+            "max_units",
+            "number",
+            "Most units in use in one period, company-wide. Blank: no cap.",
+            unit="units",
+            minimum=0.0,
+        ),
+        Field(
+            "Units today",
+            "existing_units",
+            "integer",
+            "Units in use today in each unit that it serves (kept in the do-nothing baseline).",
+            unit="units per org unit",
+            default=0,
+            minimum=0,
+        ),
     ),
 )
 
@@ -461,14 +630,25 @@ COPILOTS = SheetSpec(
         Field("Copilot", "name", "text", "Name of the copilot.", required=True),
         Field("Role", "role", "ref", "Role whose people get seats.", required=True, ref="Roles"),
         _money("Seat cost", "seat_cost", "Cost of one seat for one period.", "per seat per period", required=True),
-        Field("Uplift", "uplift", "number", "Extra capacity of a seated person at full adoption (0.2 = 20 % more).", required=True, minimum=0.0, maximum=5.0),
+        Field(
+            "Uplift",
+            "uplift",
+            "number",
+            "Extra capacity of a seated person at full adoption (0.2 = 20 % more).",
+            required=True,
+            minimum=0.0,
+            maximum=5.0,
+        ),
     ),
 )
 
 ADOPTION = SheetSpec(
     name="Adoption",
     layout="table",
-    purpose="Adoption ramp per period for each capacity source and copilot (it may dip before it rises). Missing periods: full adoption.",
+    purpose=(
+        "Adoption ramp per period for each capacity source and copilot (it may dip before it rises). "
+        "Missing periods: full adoption."
+    ),
     key=("Name", "Period"),
     fields=(
         Field("Name", "name", "ref", "Capacity source or copilot.", required=True, ref="Adopters"),
@@ -488,8 +668,22 @@ POLICY = SheetSpec(
             "Most layoffs in one period as a share of the whole workforce at its start. Blank: no cap.",
             unit="per period",
         ),
-        Field("Layoff cap people", "layoff_cap_people", "number", "Most layoffs in one period, in people. Blank: no cap.", unit="people per period", minimum=0.0),
-        Field("Surplus cap", "surplus_cap", "number", "Most full-time people not needed for demand in one period, company-wide. Blank: no cap.", unit="FTE", minimum=0.0),
+        Field(
+            "Layoff cap people",
+            "layoff_cap_people",
+            "number",
+            "Most layoffs in one period, in people. Blank: no cap.",
+            unit="people per period",
+            minimum=0.0,
+        ),
+        Field(
+            "Surplus cap",
+            "surplus_cap",
+            "number",
+            "Most full-time people not needed for demand in one period, company-wide. Blank: no cap.",
+            unit="FTE",
+            minimum=0.0,
+        ),
     ),
 )
 
@@ -500,17 +694,34 @@ BUDGET = SheetSpec(
     key=("Period",),
     fields=(
         Field("Period", "period", "ref", "Planning period label.", required=True, ref="Periods"),
-        _money("Budget", "budget", "Most spending in the period: salaries, hiring, severance, training, AI and other capacity, copilots, reduced hours, surplus (lost revenue from unmet demand is not spending).", "per period", required=True),
+        _money(
+            "Budget",
+            "budget",
+            "Most spending in the period: salaries, hiring, severance, training, AI and other capacity, "
+            "copilots, reduced hours, surplus (lost revenue from unmet demand is not spending).",
+            "per period",
+            required=True,
+        ),
     ),
 )
 
 RATIOS = SheetSpec(
     name="Ratios",
     layout="table",
-    purpose="Minimum and maximum ratios between roles in every unit of a segment (e.g. solution engineers per generalist).",
+    purpose=(
+        "Minimum and maximum ratios between roles in every unit of a segment "
+        "(e.g. solution engineers per generalist)."
+    ),
     key=("Segment", "Role", "Per role"),
     fields=(
-        Field("Segment", "segment", "ref", "Customer segment whose units the ratio applies to.", required=True, ref="Segments"),
+        Field(
+            "Segment",
+            "segment",
+            "ref",
+            "Customer segment whose units the ratio applies to.",
+            required=True,
+            ref="Segments",
+        ),
         Field("Role", "role", "ref", "Role counted.", required=True, ref="Roles"),
         Field("Per role", "per_role", "ref", "Role it is measured against.", required=True, ref="Roles"),
         Field("Minimum", "minimum", "number", "Least people of Role per person of Per role. Blank: none.", minimum=0.0),
@@ -525,7 +736,12 @@ SEGMENT_RULES = SheetSpec(
     key=("Segment",),
     fields=(
         Field("Segment", "segment", "ref", "Customer segment.", required=True, ref="Segments"),
-        _share("Min human share", "min_human_share", "Least share of the segment's demand hours served by employees.", required=True),
+        _share(
+            "Min human share",
+            "min_human_share",
+            "Least share of the segment's demand hours served by employees.",
+            required=True,
+        ),
     ),
 )
 

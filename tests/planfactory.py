@@ -9,8 +9,8 @@ from rolemix.inputs import (
     Copilot,
     Demand,
     ExternalSource,
-    Policy,
     PlanInput,
+    Policy,
     Ratio,
     ReskillPath,
     Role,
@@ -101,8 +101,15 @@ def cohort(role_name: str, unit: str, count: float, cost: float = 1200.0, under_
     return StartCohort(role_name, unit, count, under_one_year, cost)
 
 
-def source(name: str = "Agent", *, share: float = 1.0, segment: str = "SMB", work: str = "sales",
-           adoption: tuple[float, ...] = (1.0,), **kw: Any) -> ExternalSource:
+def source(
+    name: str = "Agent",
+    *,
+    share: float = 1.0,
+    segment: str = "SMB",
+    work: str = "sales",
+    adoption: tuple[float, ...] = (1.0,),
+    **kw: Any,
+) -> ExternalSource:
     values: dict[str, Any] = dict(kind="AI agent", cost_per_unit=100.0, hours_per_unit=100.0)
     values.update(kw)
     return ExternalSource(name=name, scope=(ScopeRule(work, segment, share),), adoption=adoption, **values)

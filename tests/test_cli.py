@@ -94,14 +94,31 @@ def test_validate_refuses_non_workbooks_in_one_sentence(runner: CliRunner, tmp_p
 def test_solve_example_json(solved_example: tuple[dict[str, object], Path, str, str]) -> None:
     payload, workbook, before, _stderr = solved_example
     assert payload["status"] == "optimal"
-    for key in ("status", "objective", "bound", "gap", "total_cost", "hires", "layoffs", "reskilled", "end_headcount",
-                "ai_share", "unmet_hours", "runtime_s"):
+    for key in (
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "total_cost",
+        "hires",
+        "layoffs",
+        "reskilled",
+        "end_headcount",
+        "ai_share",
+        "unmet_hours",
+        "runtime_s",
+    ):
         assert key in payload, key
     # The example asks for a plan proven within 0.5 % of the best possible.
     assert isinstance(payload["gap"], float) and payload["gap"] <= 0.005 + 1e-12
     assert payload["bound"] <= payload["objective"] + 1e-6 * abs(payload["objective"])  # type: ignore[operator]
     assert set(payload["end_headcount"]) == {  # type: ignore[arg-type]
-        "Account executive", "Solution engineer", "Customer success manager", "Sales manager", "Inside sales rep"}
+        "Account executive",
+        "Solution engineer",
+        "Customer success manager",
+        "Sales manager",
+        "Inside sales rep",
+    }
     assert 0.0 < payload["ai_share"] < 1.0  # type: ignore[operator]
     written = Path(str(payload["plan_workbook"]))
     assert written == workbook.with_name("example-plan.xlsx") and written.exists()
@@ -132,7 +149,9 @@ def test_infeasible_plan_exits_3_with_diagnosis(runner: CliRunner, tmp_path: Pat
     write_input_workbook(workbook, rows)
     result = runner.invoke(main, ["solve", str(workbook), "--no-write", "--quiet", "--fractional"])
     assert result.exit_code == 3, result.output
-    assert result.stderr.startswith("Error: No plan satisfies every limit in the workbook: the budget of 2027-Q1 ($1,000,000) is short by $")
+    assert result.stderr.startswith(
+        "Error: No plan satisfies every limit in the workbook: the budget of 2027-Q1 ($1,000,000) is short by $"
+    )
     assert "Traceback" not in result.output
 
 

@@ -18,7 +18,9 @@ from rolemix.model.data import per_period_rate
 
 def test_hiring_fills_demand_at_salary_plus_hiring_cost() -> None:
     # 10 sellers, 1,300 hours of demand: hire 3. Cost = 13 x 1,200 + 3 x 500.
-    p = plan(roles=(role(hiring_cost=500.0),), start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1300.0})
+    p = plan(
+        roles=(role(hiring_cost=500.0),), start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1300.0}
+    )
     result = solve_plan(p)
     assert result.outcome.status == "optimal"
     assert result.outcome.objective == pytest.approx(17_100.0, rel=1e-9)
@@ -28,7 +30,7 @@ def test_hiring_fills_demand_at_salary_plus_hiring_cost() -> None:
 
 def test_attrition_and_first_year_attrition_per_period() -> None:
     # 19 % a year over quarters: 1 - 0.81^(1/4) = 5.1316 % a quarter.
-    assert per_period_rate(0.19, 4) == pytest.approx(1 - 0.81 ** 0.25, rel=1e-12)
+    assert per_period_rate(0.19, 4) == pytest.approx(1 - 0.81**0.25, rel=1e-12)
     # 100 people, 10 % attrition, 50 % first-year; demand of 10,000 hours needs 100 people.
     # Hires h with h x 0.5 = 10 leavers: h = 20. Cost = 100 x 1,200 + 20 x 10.
     p = plan(
@@ -58,21 +60,40 @@ def test_under_one_year_starters_leave_at_first_year_rate() -> None:
 
 def test_layoffs_with_severance_and_caps() -> None:
     # 20 sellers, work for 10. Severance 600 < a year of salary 1,200: lay off 10 -> 10 x 1,200 + 10 x 600.
-    p = plan(roles=(role(severance=600.0),), start=(cohort("Seller", "North", 20),), demand={("North", "sales", 1): 1000.0})
+    p = plan(
+        roles=(role(severance=600.0),), start=(cohort("Seller", "North", 20),), demand={("North", "sales", 1): 1000.0}
+    )
     result = solve_plan(p)
     assert result.total_layoffs == 10
     assert result.outcome.objective == pytest.approx(18_000.0)
     # A company cap of 25 % of the workforce allows 5: 15 x 1,200 + 5 x 600.
-    capped = solve_plan(plan(roles=(role(severance=600.0),), start=(cohort("Seller", "North", 20),),
-                             demand={("North", "sales", 1): 1000.0}, policy={"layoff_cap_share": 0.25}))
+    capped = solve_plan(
+        plan(
+            roles=(role(severance=600.0),),
+            start=(cohort("Seller", "North", 20),),
+            demand={("North", "sales", 1): 1000.0},
+            policy={"layoff_cap_share": 0.25},
+        )
+    )
     assert capped.total_layoffs == 5
     assert capped.outcome.objective == pytest.approx(21_000.0)
     # The per-role cap and the absolute cap act the same way.
-    by_role = solve_plan(plan(roles=(role(severance=600.0, layoff_cap_share=0.1),), start=(cohort("Seller", "North", 20),),
-                              demand={("North", "sales", 1): 1000.0}))
+    by_role = solve_plan(
+        plan(
+            roles=(role(severance=600.0, layoff_cap_share=0.1),),
+            start=(cohort("Seller", "North", 20),),
+            demand={("North", "sales", 1): 1000.0},
+        )
+    )
     assert by_role.total_layoffs == 2
-    absolute = solve_plan(plan(roles=(role(severance=600.0),), start=(cohort("Seller", "North", 20),),
-                               demand={("North", "sales", 1): 1000.0}, policy={"layoff_cap_people": 3}))
+    absolute = solve_plan(
+        plan(
+            roles=(role(severance=600.0),),
+            start=(cohort("Seller", "North", 20),),
+            demand={("North", "sales", 1): 1000.0},
+            policy={"layoff_cap_people": 3},
+        )
+    )
     assert absolute.total_layoffs == 3
     assert absolute.outcome.objective == pytest.approx(17 * 1200 + 3 * 600)
 
@@ -89,7 +110,9 @@ def test_whole_people_versus_fractional() -> None:
 
 def test_hires_cap_leaves_demand_unmet() -> None:
     # Cap 1 hire: 11 sellers serve 1,100 of 1,300 hours; 200 unmet at 1,000.
-    p = plan(roles=(role(hires_cap=1.0),), start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1300.0})
+    p = plan(
+        roles=(role(hires_cap=1.0),), start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1300.0}
+    )
     result = solve_plan(p)
     assert result.total_hires == 1
     assert result.unmet_hours == pytest.approx(200.0)
@@ -98,8 +121,12 @@ def test_hires_cap_leaves_demand_unmet() -> None:
 
 def test_ramp_reduces_capacity_of_new_hires() -> None:
     # Hires deliver half in their first period: 4 hires give 200 hours. 10 + 6 hires -> 1,000 + 300 = 1,300.
-    p = plan(roles=(role(ramp_periods=1, ramp_productivity=0.5),), start=(cohort("Seller", "North", 10),),
-             demand={("North", "sales", 1): 1300.0}, must_meet=True)
+    p = plan(
+        roles=(role(ramp_periods=1, ramp_productivity=0.5),),
+        start=(cohort("Seller", "North", 10),),
+        demand={("North", "sales", 1): 1300.0},
+        must_meet=True,
+    )
     result = solve_plan(p)
     assert result.total_hires == 6
     assert result.plan[0].ramping == 6
@@ -107,7 +134,9 @@ def test_ramp_reduces_capacity_of_new_hires() -> None:
 
 
 def _reskill_plan(**path_kw: object) -> ReskillPath:
-    values: dict[str, object] = dict(name="Seller to Engineer", from_role="Seller", to_role="Engineer", cost_per_person=100.0)
+    values: dict[str, object] = dict(
+        name="Seller to Engineer", from_role="Seller", to_role="Engineer", cost_per_person=100.0
+    )
     values.update(path_kw)
     return ReskillPath(**values)  # type: ignore[arg-type]
 
@@ -119,7 +148,10 @@ def _two_roles(path: ReskillPath, periods: int = 1, **kw: object):  # type: igno
 
     return plan(
         roles=(role("Seller", severance=0.0), role("Engineer", hires_cap=0.0, severance=10_000.0)),
-        work_types=(WorkType("sales", unmet_penalty_per_hour=1000.0), WorkType("technical", unmet_penalty_per_hour=1000.0)),
+        work_types=(
+            WorkType("sales", unmet_penalty_per_hour=1000.0),
+            WorkType("technical", unmet_penalty_per_hour=1000.0),
+        ),
         effectiveness=(("Seller", "sales", 1.0), ("Engineer", "technical", 1.0)),
         start=(cohort("Seller", "North", 10),),
         demand={("North", "technical", t): 500.0 for t in range(1, periods + 1)},
@@ -167,8 +199,10 @@ def test_reskilling_seats_cap_target_and_eligibility() -> None:
     seats = solve_plan(_two_roles(_reskill_plan(seats_per_period=3.0)))
     assert seats.total_reskilled == 3
     assert seats.outcome.objective == pytest.approx(3 * 1200 + 300 + 200 * 1000)
-    assert any(limit.family == "seats" and limit.marginal_value == pytest.approx(100_000 - 1200 - 100)
-               for limit in seats.binding)
+    assert any(
+        limit.family == "seats" and limit.marginal_value == pytest.approx(100_000 - 1200 - 100)
+        for limit in seats.binding
+    )
     eligible = solve_plan(_two_roles(_reskill_plan(min_skills=(("Tech", 3.0),), eligible=(("North", 2.0),))))
     assert eligible.total_reskilled == 2
     # Cap vs target: starters <= 0.5 x engineers at the end of the period -> x <= 0.5 x, only 0 works.
@@ -179,14 +213,24 @@ def test_reskilling_seats_cap_target_and_eligibility() -> None:
 def test_ai_share_and_adoption_ramp() -> None:
     # 1,000 hours; the agent may take 40 % at full adoption, 50 % adopted in period 1 -> 200 hours = 2 units of 100.
     # Sellers (10) serve 800 hours; 2 laid off free. Cost 8 x 1,200 + 2 x 100 (agent units).
-    p = plan(start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1000.0},
-             sources=(source(share=0.4, adoption=(0.5,)),))
+    p = plan(
+        start=(cohort("Seller", "North", 10),),
+        demand={("North", "sales", 1): 1000.0},
+        sources=(source(share=0.4, adoption=(0.5,)),),
+    )
     result = solve_plan(p)
     assert result.outcome.objective == pytest.approx(8 * 1200 + 200)
     assert result.external_hours == pytest.approx(200.0)
     # A ramp that dips: period 2 adoption 0.1 -> only 40 hours from the agent.
-    dip = solve_plan(plan(start=(cohort("Seller", "North", 10),), demand={("North", "sales", t): 1000.0 for t in (1, 2)},
-                          sources=(source(share=0.4, adoption=(0.5, 0.1)),), periods=2, whole_people=False))
+    dip = solve_plan(
+        plan(
+            start=(cohort("Seller", "North", 10),),
+            demand={("North", "sales", t): 1000.0 for t in (1, 2)},
+            sources=(source(share=0.4, adoption=(0.5, 0.1)),),
+            periods=2,
+            whole_people=False,
+        )
+    )
     served = {row.period: sum(h for _, h in row.served_by_source) for row in dip.coverage}
     assert served == {1: pytest.approx(200.0), 2: pytest.approx(40.0)}
 
@@ -194,8 +238,12 @@ def test_ai_share_and_adoption_ramp() -> None:
 def test_copilot_uplift_follows_adoption() -> None:
     # 10 sellers, 1,100 hours. A copilot adds 20 % at 50 % adoption: +10 hours per seat at 5 a seat,
     # cheaper than hiring (1,200 per 100 hours): 10 seats give 100 hours.
-    p = plan(start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1100.0}, must_meet=True,
-             copilots=(Copilot("Copilot", "Seller", 5.0, 0.2, (0.5,)),))
+    p = plan(
+        start=(cohort("Seller", "North", 10),),
+        demand={("North", "sales", 1): 1100.0},
+        must_meet=True,
+        copilots=(Copilot("Copilot", "Seller", 5.0, 0.2, (0.5,)),),
+    )
     result = solve_plan(p)
     assert result.plan[0].copilot_seats == 10
     assert result.outcome.objective == pytest.approx(10 * 1200 + 50)
@@ -204,8 +252,12 @@ def test_copilot_uplift_follows_adoption() -> None:
 def test_budget_limits_spending_and_is_explained() -> None:
     # Without a budget: 13 sellers (15,600). A budget of 14,400 buys 12 sellers; 100 hours go unmet at 1,000.
     # The lost revenue is not spending, so it does not count against the budget.
-    p = plan(start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1300.0}, budget=(14_400.0,),
-             whole_people=False)
+    p = plan(
+        start=(cohort("Seller", "North", 10),),
+        demand={("North", "sales", 1): 1300.0},
+        budget=(14_400.0,),
+        whole_people=False,
+    )
     result = solve_plan(p)
     assert result.outcome.objective == pytest.approx(14_400 + 100 * 1000)
     # Each extra 1,000 of budget buys 1/1.2 seller, serves 83.3 hours (83,333 of penalty) and costs 1,000.
@@ -215,8 +267,12 @@ def test_budget_limits_spending_and_is_explained() -> None:
 
 
 def test_infeasible_budget_is_diagnosed() -> None:
-    p = plan(start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1300.0}, must_meet=True,
-             budget=(14_400.0,))
+    p = plan(
+        start=(cohort("Seller", "North", 10),),
+        demand={("North", "sales", 1): 1300.0},
+        must_meet=True,
+        budget=(14_400.0,),
+    )
     with pytest.raises(InfeasiblePlan) as caught:
         solve_plan(p)
     # 13 sellers are needed (15,600) against a budget of 14,400 that buys 12: the cheapest relaxation (as a
@@ -251,8 +307,12 @@ def test_ratio_minimum_forces_the_mix() -> None:
 
 
 def test_minimum_human_share_limits_ai() -> None:
-    p = plan(start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1000.0},
-             sources=(source(share=1.0, cost_per_unit=10.0),), policy={"min_human_share": (("SMB", 0.7),)})
+    p = plan(
+        start=(cohort("Seller", "North", 10),),
+        demand={("North", "sales", 1): 1000.0},
+        sources=(source(share=1.0, cost_per_unit=10.0),),
+        policy={"min_human_share": (("SMB", 0.7),)},
+    )
     # The agent is far cheaper, but employees must serve 700 hours: 7 sellers + 3 units.
     result = solve_plan(p)
     assert result.outcome.objective == pytest.approx(7 * 1200 + 30)
@@ -269,7 +329,9 @@ def test_penalty_versus_must_meet() -> None:
 
 
 def test_priorities_fewest_layoffs_then_least_cost() -> None:
-    base = dict(roles=(role(severance=100.0),), start=(cohort("Seller", "North", 20),), demand={("North", "sales", 1): 1000.0})
+    base = dict(
+        roles=(role(severance=100.0),), start=(cohort("Seller", "North", 20),), demand={("North", "sales", 1): 1000.0}
+    )
     cost_first = solve_plan(plan(**base))
     assert cost_first.total_layoffs == 10
     layoffs_first = solve_plan(plan(**base, objective=("layoffs", "cost")))
@@ -281,22 +343,41 @@ def test_priorities_fewest_layoffs_then_least_cost() -> None:
 def test_reduced_hours_and_surplus_cap() -> None:
     # 12 sellers, 1,000 hours: 2 surplus. Surplus costs 600 each; reduced hours (half time) cost 100 per person,
     # cap 4: 4 on half time absorb 200 hours -> no surplus. Layoffs are impossible (cap 0).
-    p = plan(roles=(role(surplus_cost_per_year=600.0, reduced_hours_cap=4.0, reduced_hours_cost_per_year=100.0,
-                         layoff_cap_share=0.0),),
-             start=(cohort("Seller", "North", 12),), demand={("North", "sales", 1): 1000.0}, must_meet=True)
+    p = plan(
+        roles=(
+            role(
+                surplus_cost_per_year=600.0,
+                reduced_hours_cap=4.0,
+                reduced_hours_cost_per_year=100.0,
+                layoff_cap_share=0.0,
+            ),
+        ),
+        start=(cohort("Seller", "North", 12),),
+        demand={("North", "sales", 1): 1000.0},
+        must_meet=True,
+    )
     result = solve_plan(p, SolveOptions(whole_people=False))
     assert result.plan[0].reduced_hours == pytest.approx(4.0)
     assert result.outcome.objective == pytest.approx(12 * 1200 + 400)
-    capped = plan(roles=(role(layoff_cap_share=0.0),), start=(cohort("Seller", "North", 12),),
-                  demand={("North", "sales", 1): 1000.0}, policy={"surplus_cap": 1.0})
+    capped = plan(
+        roles=(role(layoff_cap_share=0.0),),
+        start=(cohort("Seller", "North", 12),),
+        demand={("North", "sales", 1): 1000.0},
+        policy={"surplus_cap": 1.0},
+    )
     with pytest.raises(InfeasiblePlan):
         solve_plan(capped)
 
 
 def test_discount_rate() -> None:
     # Two years, 10 sellers needed both years; 10 % a year: 12,000 + 12,000 / 1.1.
-    p = plan(start=(cohort("Seller", "North", 10),), demand={("North", "sales", t): 1000.0 for t in (1, 2)}, periods=2,
-             discount_rate=0.10, must_meet=True)
+    p = plan(
+        start=(cohort("Seller", "North", 10),),
+        demand={("North", "sales", t): 1000.0 for t in (1, 2)},
+        periods=2,
+        discount_rate=0.10,
+        must_meet=True,
+    )
     result = solve_plan(p)
     assert result.outcome.objective == pytest.approx(12_000 + 12_000 / 1.1)
     assert result.total_cost == pytest.approx(24_000.0)
@@ -304,8 +385,11 @@ def test_discount_rate() -> None:
 
 def test_do_nothing_baseline_backfills_attrition() -> None:
     # 100 sellers, 20 % a year, first-year 50 %: 20 leave, 20 hired, 10 of them stay -> 90 at the end.
-    p = plan(roles=(role(attrition_per_year=0.2, first_year_attrition_per_year=0.5, hiring_cost=10.0),),
-             start=(cohort("Seller", "North", 100),), demand={("North", "sales", 1): 10_000.0})
+    p = plan(
+        roles=(role(attrition_per_year=0.2, first_year_attrition_per_year=0.5, hiring_cost=10.0),),
+        start=(cohort("Seller", "North", 100),),
+        demand={("North", "sales", 1): 10_000.0},
+    )
     baseline = do_nothing(p)
     row = baseline.plan[0]
     assert row.hires == pytest.approx(20.0) and row.end == pytest.approx(90.0)
@@ -315,16 +399,21 @@ def test_do_nothing_baseline_backfills_attrition() -> None:
 
 def test_two_units_do_not_share_people() -> None:
     units = (Unit("North", "N", "SMB"), Unit("South", "S", "SMB"))
-    p = plan(units=units, start=(cohort("Seller", "North", 10),),
-             demand={("North", "sales", 1): 500.0, ("South", "sales", 1): 500.0}, must_meet=True)
+    p = plan(
+        units=units,
+        start=(cohort("Seller", "North", 10),),
+        demand={("North", "sales", 1): 500.0, ("South", "sales", 1): 500.0},
+        must_meet=True,
+    )
     result = solve_plan(p)
     end = {(r.unit): r.end for r in result.plan}
     assert end == {"North": 5.0, "South": 5.0}
 
 
 def test_cbc_gives_the_same_plan_as_highs() -> None:
-    p = plan(roles=(role(hiring_cost=500.0),), start=(cohort("Seller", "North", 10),),
-             demand={("North", "sales", 1): 1300.0})
+    p = plan(
+        roles=(role(hiring_cost=500.0),), start=(cohort("Seller", "North", 10),), demand={("North", "sales", 1): 1300.0}
+    )
     result = solve_plan(p, SolveOptions(solver="cbc"))
     assert result.outcome.status == "optimal"
     assert result.outcome.objective == pytest.approx(17_100.0, rel=1e-9)

@@ -41,12 +41,12 @@ from rolemix.inputs import (
     Unit,
     WorkType,
 )
-from rolemix.report.workbook import pseudonymise_groups
 from rolemix.report import RESULT_SHEETS, render_pdf, role_colours, write_plan_workbook
 from rolemix.report import pdf as pdf_module
 from rolemix.report.assumptions import input_assumptions, overridden
 from rolemix.report.cells import neutralise
 from rolemix.report.figures import BridgeStep, cost_bridge, key_figures
+from rolemix.report.workbook import pseudonymise_groups
 from rolemix.results import (
     BindingLimit,
     CoverageRow,

@@ -103,7 +103,9 @@ class PlanModel:
     ) -> pulp.LpVariable:
         """Create a non-negative variable, register it under ``key`` and return it."""
         whole = integer and self.whole_people
-        var = self.problem.add_variable(name, lowBound=0, upBound=upper, cat=pulp.LpInteger if whole else pulp.LpContinuous)
+        var = self.problem.add_variable(
+            name, lowBound=0, upBound=upper, cat=pulp.LpInteger if whole else pulp.LpContinuous
+        )
         registry[key] = var
         self.unit_of[name] = str(key[0] if registry is self.unmet else key[1])
         if whole:
@@ -152,22 +154,39 @@ class PlanModel:
         rhs: float,
         measure: str,
         limit: float | None = None,
-        **detail: object,
+        work_type: str = "",
+        segment: str = "",
+        share: float | None = None,
     ) -> None:
         """Add a policy limit; in elastic mode it gets a priced slack instead of holding hard.
 
-        ``detail`` fills the grouping fields of :class:`PolicyRow` (work type, segment, share)."""
+        ``work_type``, ``segment`` and ``share`` are the grouping fields of :class:`PolicyRow`."""
         slack = None
         if self.mode == "elastic":
             slack = self.problem.add_variable(f"slack_{name}", lowBound=0)
             pairs = [*pairs, (slack, -1.0 if sense == "<=" else 1.0)]
         constraint = self.add(name, linear(pairs), pulp.LpConstraintLE if sense == "<=" else pulp.LpConstraintGE, rhs)
         self.policies.append(
-            PolicyRow(family, name, period, subject, sense, rhs, measure, rhs if limit is None else limit, constraint,
-                      slack, **detail)  # type: ignore[arg-type]
+            PolicyRow(
+                family,
+                name,
+                period,
+                subject,
+                sense,
+                rhs,
+                measure,
+                rhs if limit is None else limit,
+                constraint,
+                slack,
+                work_type,
+                segment,
+                share,
+            )
         )
 
-    def cost(self, component: str, period: int, pairs: Iterable[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> None:
+    def cost(
+        self, component: str, period: int, pairs: Iterable[tuple[pulp.LpVariable, float]], constant: float = 0.0
+    ) -> None:
         """Book cost terms of ``component`` in ``period`` (undiscounted money)."""
         self.cost_pairs[component, period].extend(pairs)
         self.cost_constant[component, period] += constant
@@ -265,7 +284,13 @@ def add_decisions(m: PlanModel, pos: _Positions, fixed_hires: dict[Key3, float] 
             if eligible is not None:
                 upper = eligible if upper is None else min(upper, eligible)
             for t in d.periods:
-                m.variable(m.starts, (path.name, unit, t), f"X_p{pi_}_u{pos.unit[unit]}_t{t}", upper=_bound(m, upper), integer=True)
+                m.variable(
+                    m.starts,
+                    (path.name, unit, t),
+                    f"X_p{pi_}_u{pos.unit[unit]}_t{t}",
+                    upper=_bound(m, upper),
+                    integer=True,
+                )
     for copilot in d.plan_input.copilots:
         ci = pos.copilot[copilot.name]
         for unit in d.units:
@@ -358,8 +383,8 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
     for copilot in d.plan_input.copilots:
         copilots_of[copilot.role].append(copilot)
     works_by_role: dict[str, list[str]] = defaultdict(list)
-    for (role, work) in d.effectiveness:
-        works_by_role[role].append(work)
+    for role_key, work in d.effectiveness:
+        works_by_role[role_key].append(work)
     for (role_name, unit, t), n in m.headcount.items():
         role = d.roles[role_name]
         ri, ui = pos.role[role_name], pos.unit[unit]
@@ -369,14 +394,20 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
             if demand is not None and demand.hours > 0:
                 m.variable(m.allocated, (role_name, unit, work, t), f"A_r{ri}_u{ui}_w{pos.work[work]}_t{t}")
         idle = m.variable(m.idle, (role_name, unit, t), f"I_r{ri}_u{ui}_t{t}")
-        pairs: Pairs = [(a, 1.0) for w in works_by_role.get(role_name, []) if (a := m.allocated.get((role_name, unit, w, t))) is not None]
+        pairs: Pairs = [
+            (a, 1.0)
+            for w in works_by_role.get(role_name, [])
+            if (a := m.allocated.get((role_name, unit, w, t))) is not None
+        ]
         pairs += [(idle, 1.0), (n, -hours)]
         if role.ramp_productivity < 1.0:
             pairs += [(v, c * hours * (1.0 - role.ramp_productivity)) for v, c in ramping_pairs(m, role_name, unit, t)]
         red = m.reduced.get((role_name, unit, t))
         if red is not None:
             pairs.append((red, hours * (1.0 - role.reduced_hours_fte)))
-            within = m.add(f"reduced_within_r{ri}_u{ui}_t{t}", linear([(red, 1.0), (n, -1.0)]), pulp.LpConstraintLE, 0.0)
+            within = m.add(
+                f"reduced_within_r{ri}_u{ui}_t{t}", linear([(red, 1.0), (n, -1.0)]), pulp.LpConstraintLE, 0.0
+            )
             m.unit_rows.append((within, unit))
         for copilot in copilots_of.get(role_name, []):
             seat = m.seats.get((copilot.name, unit, t))
@@ -421,14 +452,18 @@ def add_external(m: PlanModel, pos: _Positions) -> None:
                     if seg != segment or demand is None or demand.hours <= 0 or share * adopt <= 0:
                         continue
                     var = m.variable(
-                        m.served, (source.name, unit, work, t), f"S_s{si}_u{ui}_w{pos.work[work]}_t{t}",
+                        m.served,
+                        (source.name, unit, work, t),
+                        f"S_s{si}_u{ui}_w{pos.work[work]}_t{t}",
                         upper=share * adopt * demand.hours,
                     )
                     served.append((var, 1.0))
                 if m.mode == "baseline":
                     if not served and source.existing_units == 0:
                         continue
-                    units = m.problem.add_variable(f"K_s{si}_u{ui}_t{t}", lowBound=source.existing_units, upBound=source.existing_units)
+                    units = m.problem.add_variable(
+                        f"K_s{si}_u{ui}_t{t}", lowBound=source.existing_units, upBound=source.existing_units
+                    )
                     m.ext_units[source.name, unit, t] = units
                 elif not served:
                     continue
@@ -466,14 +501,16 @@ def add_coverage(m: PlanModel, pos: _Positions) -> None:
     for (role, work), eff in d.effectiveness.items():
         roles_by_work[work].append((role, eff))
     sources_by: dict[tuple[str, str, int], Pairs] = defaultdict(list)
-    for (source, unit, work, t), var in m.served.items():
+    for (_source, unit, work, t), var in m.served.items():
         sources_by[unit, work, t].append((var, 1.0))
     for (unit, work, t), demand in d.demand.items():
         if demand.hours <= 0:
             continue
         ui, wi = pos.unit[unit], pos.work[work]
         pairs: Pairs = [
-            (a, eff) for role, eff in roles_by_work.get(work, []) if (a := m.allocated.get((role, unit, work, t))) is not None
+            (a, eff)
+            for role, eff in roles_by_work.get(work, [])
+            if (a := m.allocated.get((role, unit, work, t))) is not None
         ]
         pairs += sources_by.get((unit, work, t), [])
         if not demand.must_meet or m.mode == "baseline":
@@ -483,8 +520,17 @@ def add_coverage(m: PlanModel, pos: _Positions) -> None:
         elif m.mode == "elastic":
             unmet = m.variable(m.unmet, (unit, work, t), f"U_u{ui}_w{wi}_t{t}")
             m.add_policy(
-                "must_meet", f"must_meet_u{ui}_w{wi}_t{t}", t, f"{work} demand in {unit}",
-                [(unmet, 1.0)], "<=", 0.0, "hours", limit=demand.hours, work_type=work, segment=d.segment_of[unit],
+                "must_meet",
+                f"must_meet_u{ui}_w{wi}_t{t}",
+                t,
+                f"{work} demand in {unit}",
+                [(unmet, 1.0)],
+                "<=",
+                0.0,
+                "hours",
+                limit=demand.hours,
+                work_type=work,
+                segment=d.segment_of[unit],
             )
             pairs.append((unmet, 1.0))
         row = m.add(f"coverage_u{ui}_w{wi}_t{t}", linear(pairs), pulp.LpConstraintEQ, demand.hours)
@@ -560,25 +606,54 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
             if role.layoff_cap_share is not None:
                 pairs, rhs = _share_of_start(m, [role_name], t, role.layoff_cap_share)
                 m.add_policy(
-                    "role_layoff_cap", f"role_layoff_cap_r{ri}_t{t}", t, role_name, pairs, "<=", rhs, "people",
+                    "role_layoff_cap",
+                    f"role_layoff_cap_r{ri}_t{t}",
+                    t,
+                    role_name,
+                    pairs,
+                    "<=",
+                    rhs,
+                    "people",
                     share=role.layoff_cap_share,
                 )
             reds = [(m.reduced[role_name, u, t], 1.0) for u in d.units if (role_name, u, t) in m.reduced]
             if reds:
                 m.add_policy(
-                    "reduced_hours_cap", f"reduced_cap_r{ri}_t{t}", t, role_name, reds, "<=", role.reduced_hours_cap, "people"
+                    "reduced_hours_cap",
+                    f"reduced_cap_r{ri}_t{t}",
+                    t,
+                    role_name,
+                    reds,
+                    "<=",
+                    role.reduced_hours_cap,
+                    "people",
                 )
         if policy.layoff_cap_share is not None:
             pairs, rhs = _share_of_start(m, list(d.roles), t, policy.layoff_cap_share)
             pairs = m.by_unit("layoff_margin", t, pairs)
-            m.add_policy("layoff_cap", f"layoff_cap_t{t}", t, "the whole workforce", pairs, "<=", rhs, "people",
-                         share=policy.layoff_cap_share)
+            m.add_policy(
+                "layoff_cap",
+                f"layoff_cap_t{t}",
+                t,
+                "the whole workforce",
+                pairs,
+                "<=",
+                rhs,
+                "people",
+                share=policy.layoff_cap_share,
+            )
         if policy.layoff_cap_people is not None:
             pairs = [(v, 1.0) for (_, _, tt), v in m.layoffs.items() if tt == t]
             if pairs:
                 m.add_policy(
-                    "layoff_cap_people", f"layoff_cap_people_t{t}", t, "the whole workforce", pairs, "<=",
-                    policy.layoff_cap_people, "people",
+                    "layoff_cap_people",
+                    f"layoff_cap_people_t{t}",
+                    t,
+                    "the whole workforce",
+                    pairs,
+                    "<=",
+                    policy.layoff_cap_people,
+                    "people",
                 )
         if policy.surplus_cap is not None:
             pairs = [
@@ -586,12 +661,16 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
                 for (r, _, tt), v in m.idle.items()
                 if tt == t and d.roles[r].hours_per_period > 0
             ]
-            m.add_policy("surplus_cap", f"surplus_cap_t{t}", t, "the whole workforce", pairs, "<=", policy.surplus_cap, "fte")
+            m.add_policy(
+                "surplus_cap", f"surplus_cap_t{t}", t, "the whole workforce", pairs, "<=", policy.surplus_cap, "fte"
+            )
         del label
 
 
 def _share_of_start(m: PlanModel, roles: list[str], t: int, share: float) -> tuple[Pairs, float]:
-    """Layoffs of ``roles`` in ``t`` minus ``share`` of their headcount at the start of ``t`` (left side, right side)."""
+    """Layoffs of ``roles`` in ``t`` minus ``share`` of their headcount at the start of ``t``.
+
+    Returns the left side and the right side of the cap row."""
     d = m.data
     pairs: Pairs = [(m.layoffs[r, u, t], 1.0) for r in roles for u in d.units if (r, u, t) in m.layoffs]
     if t == 1:
@@ -631,7 +710,10 @@ def add_reskilling_limits(m: PlanModel, pos: _Positions) -> None:
                         f"cap_vs_target_p{pi_}_u{pos.unit[unit]}_t{t}",
                         t,
                         f"{path.name} in {unit}",
-                        [(m.starts[path.name, unit, t], 1.0), (m.headcount[path.to_role, unit, t], -path.cap_share_of_target)],
+                        [
+                            (m.starts[path.name, unit, t], 1.0),
+                            (m.headcount[path.to_role, unit, t], -path.cap_share_of_target),
+                        ],
                         "<=",
                         0.0,
                         "people",
@@ -643,8 +725,14 @@ def add_reskilling_limits(m: PlanModel, pos: _Positions) -> None:
             pairs = [(m.starts[path.name, unit, t], 1.0) for t in d.periods if (path.name, unit, t) in m.starts]
             if eligible is not None and pairs:
                 m.add_policy(
-                    "eligibility", f"eligible_p{pi_}_u{pos.unit[unit]}", None, f"{path.name} in {unit}",
-                    pairs, "<=", eligible, "people",
+                    "eligibility",
+                    f"eligible_p{pi_}_u{pos.unit[unit]}",
+                    None,
+                    f"{path.name} in {unit}",
+                    pairs,
+                    "<=",
+                    eligible,
+                    "people",
                 )
 
 
@@ -669,13 +757,27 @@ def add_ratios(m: PlanModel, pos: _Positions) -> None:
                 ui = pos.unit[unit]
                 if ratio.minimum is not None:
                     m.add_policy(
-                        "ratio_min", f"ratio_min_{i}_u{ui}_t{t}", t, subject,
-                        [(role_n, 1.0), (per_n, -ratio.minimum)], ">=", 0.0, "people", limit=ratio.minimum,
+                        "ratio_min",
+                        f"ratio_min_{i}_u{ui}_t{t}",
+                        t,
+                        subject,
+                        [(role_n, 1.0), (per_n, -ratio.minimum)],
+                        ">=",
+                        0.0,
+                        "people",
+                        limit=ratio.minimum,
                     )
                 if ratio.maximum is not None:
                     m.add_policy(
-                        "ratio_max", f"ratio_max_{i}_u{ui}_t{t}", t, subject,
-                        [(role_n, 1.0), (per_n, -ratio.maximum)], "<=", 0.0, "people", limit=ratio.maximum,
+                        "ratio_max",
+                        f"ratio_max_{i}_u{ui}_t{t}",
+                        t,
+                        subject,
+                        [(role_n, 1.0), (per_n, -ratio.maximum)],
+                        "<=",
+                        0.0,
+                        "people",
+                        limit=ratio.maximum,
                     )
 
 
@@ -701,9 +803,15 @@ def add_human_share(m: PlanModel) -> None:
             if total <= 0 or share <= 0:
                 continue
             m.add_policy(
-                "human_share", f"human_share_g{j}_t{t}", t, segment,
-                m.by_unit(f"human_hours_g{j}", t, served.get((segment, t), [])), ">=",
-                share * total, "hours", limit=share,
+                "human_share",
+                f"human_share_g{j}_t{t}",
+                t,
+                segment,
+                m.by_unit(f"human_hours_g{j}", t, served.get((segment, t), [])),
+                ">=",
+                share * total,
+                "hours",
+                limit=share,
             )
 
 
@@ -722,7 +830,9 @@ def add_budget(m: PlanModel) -> None:
             continue
         expr = m.period_cost(t, spending_only=True)
         pairs = m.by_unit("spending", t, list(expr.items()))
-        m.add_policy("budget", f"budget_t{t}", t, "total cost", pairs, "<=", budget - expr.constant, "money", limit=budget)
+        m.add_policy(
+            "budget", f"budget_t{t}", t, "total cost", pairs, "<=", budget - expr.constant, "money", limit=budget
+        )
 
 
 def build_model(
@@ -739,7 +849,12 @@ def build_model(
     policy limit may be violated at a price, for the infeasibility diagnosis).
     The objective is set by the caller.
     """
-    m = PlanModel(data=data, mode=mode, whole_people=whole_people and mode == "plan", problem=pulp.LpProblem("rolemix_plan", pulp.LpMinimize))
+    m = PlanModel(
+        data=data,
+        mode=mode,
+        whole_people=whole_people and mode == "plan",
+        problem=pulp.LpProblem("rolemix_plan", pulp.LpMinimize),
+    )
     pos = _Positions(data)
     add_decisions(m, pos, fixed_hires)
     add_accounting(m, pos)

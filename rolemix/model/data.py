@@ -12,7 +12,7 @@ def per_period_rate(rate_per_year: float, periods_per_year: int) -> float:
 
     ``1 - (1 - rate)^(1/periods per year)``: 12 % a year is 3.15 % a quarter.
     """
-    return 1.0 - (1.0 - rate_per_year) ** (1.0 / periods_per_year)
+    return float(1.0 - (1.0 - rate_per_year) ** (1.0 / periods_per_year))
 
 
 @dataclass(frozen=True)
@@ -63,7 +63,9 @@ class ModelData:
             units=units,
             segment_of={unit.name: unit.segment for unit in plan_input.units},
             attrition={name: per_period_rate(r.attrition_per_year, ppy) for name, r in roles.items()},
-            first_year_attrition={name: per_period_rate(r.first_year_attrition_per_year, ppy) for name, r in roles.items()},
+            first_year_attrition={
+                name: per_period_rate(r.first_year_attrition_per_year, ppy) for name, r in roles.items()
+            },
             start_count=start_count,
             start_under_one_year=under,
             cost_per_year=cost,

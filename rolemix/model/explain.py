@@ -7,8 +7,8 @@ import numpy as np
 import pulp
 
 from rolemix.model.build import PlanModel, PolicyRow, build_model, linear
-from rolemix.model.highs_model import HighsModel
 from rolemix.model.data import ModelData
+from rolemix.model.highs_model import HighsModel
 from rolemix.results import BindingLimit
 
 #: A limit saving less than this per unit of relaxation is not reported.
@@ -69,8 +69,15 @@ _RELAX_WORDS = {
 }
 
 
-def _row_value(row: PolicyRow, i: int, hm: HighsModel, duals: np.ndarray, reduced: np.ndarray,
-               activity: np.ndarray, integer_columns: set[int]) -> float:
+def _row_value(
+    row: PolicyRow,
+    i: int,
+    hm: HighsModel,
+    duals: np.ndarray,
+    reduced: np.ndarray,
+    activity: np.ndarray,
+    integer_columns: set[int],
+) -> float:
     """Saving from relaxing ``row`` by one of its own units, in discounted objective money."""
     pi = float(duals[i])
     saving = -pi if row.sense == "<=" else pi
@@ -186,8 +193,10 @@ def diagnose_infeasibility(data: ModelData) -> tuple[str, tuple[str, ...]]:
     relaxed.sort(key=lambda item: -item[0])
     holding.sort(key=lambda item: -item[0])
     # The same kind of limit in many units and periods is said once.
-    seen: set[str] = set()
-    holding = [item for item in holding if not (item[1] in seen or seen.add(item[1]))]
+    unique: dict[str, float] = {}
+    for weight, text in holding:
+        unique.setdefault(text, weight)
+    holding = [(weight, text) for text, weight in unique.items()]
     lines = tuple(text for _, text in relaxed) + tuple(f"while {text}" for _, text in holding[:5])
     head = "No plan satisfies every limit in the workbook: " + "; ".join(text for _, text in relaxed[:3])
     if len(relaxed) > 3:
@@ -195,7 +204,11 @@ def diagnose_infeasibility(data: ModelData) -> tuple[str, tuple[str, ...]]:
     if holding:
         said = [text for _, text in holding[:3]]
         head += ", while " + (", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else said[0])
-    head += ". Cheapest way out: relax " + ("that limit" if len(relaxed) == 1 else "those limits") + " by the amounts shown."
+    head += (
+        ". Cheapest way out: relax "
+        + ("that limit" if len(relaxed) == 1 else "those limits")
+        + " by the amounts shown."
+    )
     return head, lines
 
 
@@ -228,7 +241,10 @@ def _violation(row: PolicyRow, amount: float, currency: str, d: ModelData) -> st
         word = "minimum" if row.family == "ratio_min" else "maximum"
         return f"the {word} ratio of {row.subject} ({row.limit:g}) misses by {amount:,.1f} people in {period}"
     if row.family == "human_share":
-        return f"the minimum human share of {row.subject} demand ({row.limit:.0%}) misses by {amount:,.0f} hours in {period}"
+        return (
+            f"the minimum human share of {row.subject} demand ({row.limit:.0%}) misses by {amount:,.0f} hours "
+            f"in {period}"
+        )
     head = _FAMILY_WORDS.get(row.family, row.family).format(period=period, subject=row.subject)
     unit = {"people": "people", "fte": "FTE", "units": "units", "hours": "hours"}.get(row.measure, "")
     return f"{head[0].lower()}{head[1:]} ({row.limit:,.1f}) must rise by {amount:,.1f} {unit}".rstrip()

@@ -66,7 +66,9 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                 back[path.from_role, unit, t] += returned
                 in_training[path.from_role, unit, t] += pool
                 reskill_rows.append(
-                    ReskillRow(path.name, unit, t, started, completed, returned, left, pool, started * path.cost_per_person)
+                    ReskillRow(
+                        path.name, unit, t, started, completed, returned, left, pool, started * path.cost_per_person
+                    )
                 )
 
     copilots_of: dict[str, list[str]] = defaultdict(list)
@@ -75,8 +77,8 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
         copilots_of[copilot.role].append(copilot.name)
         seat_cost[copilot.name] = copilot.seat_cost
     allocated: dict[tuple[str, str, int], float] = defaultdict(float)
-    for (role, unit, _work, t), var in model.allocated.items():
-        allocated[role, unit, t] += _value(var)
+    for (role_key, unit, _work, t), var in model.allocated.items():
+        allocated[role_key, unit, t] += _value(var)
 
     plan_rows: list[PlanRow] = []
     for role_name, role in d.roles.items():
@@ -93,7 +95,9 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                 reduced = _value(model.reduced.get(key))
                 seats = sum(_value(model.seats.get((c, unit, t))) for c in copilots_of.get(role_name, []))
                 hours = role.hours_per_period
-                capacity = hours * (end - (1.0 - role.ramp_productivity) * ramping - (1.0 - role.reduced_hours_fte) * reduced)
+                capacity = hours * (
+                    end - (1.0 - role.ramp_productivity) * ramping - (1.0 - role.reduced_hours_fte) * reduced
+                )
                 for c in plan_input.copilots:
                     if c.role == role_name:
                         capacity += hours * c.uplift * c.adoption[t - 1] * _value(model.seats.get((c.name, unit, t)))
@@ -110,11 +114,27 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                 )
                 plan_rows.append(
                     PlanRow(
-                        role=role_name, unit=unit, period=t, start=previous, attrition=attrition, hires=hires,
-                        hires_retained=hires * (1.0 - a1), layoffs=layoffs, reskilled_out=out[key],
-                        reskilled_in=arrive[key], returned=back[key], in_training=in_training[key], end=end,
-                        ramping=ramping, reduced_hours=reduced, copilot_seats=seats, capacity_hours=capacity,
-                        allocated_hours=allocated[key], surplus_fte=surplus_fte, salary_cost=salary, cost=cost,
+                        role=role_name,
+                        unit=unit,
+                        period=t,
+                        start=previous,
+                        attrition=attrition,
+                        hires=hires,
+                        hires_retained=hires * (1.0 - a1),
+                        layoffs=layoffs,
+                        reskilled_out=out[key],
+                        reskilled_in=arrive[key],
+                        returned=back[key],
+                        in_training=in_training[key],
+                        end=end,
+                        ramping=ramping,
+                        reduced_hours=reduced,
+                        copilot_seats=seats,
+                        capacity_hours=capacity,
+                        allocated_hours=allocated[key],
+                        surplus_fte=surplus_fte,
+                        salary_cost=salary,
+                        cost=cost,
                     )
                 )
                 previous = end
@@ -136,13 +156,24 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
         )
         coverage_rows.append(
             CoverageRow(
-                unit, work, t, demand.hours, by_role, tuple(served.get((unit, work, t), [])),
-                _value(model.unmet.get((unit, work, t))), demand.must_meet,
+                unit,
+                work,
+                t,
+                demand.hours,
+                by_role,
+                tuple(served.get((unit, work, t), [])),
+                _value(model.unmet.get((unit, work, t))),
+                demand.must_meet,
             )
         )
     source_rows = [
         SourceRow(
-            source, unit, t, _value(var), _value(var) * src.hours_per_unit, served_hours[source, unit, t],
+            source,
+            unit,
+            t,
+            _value(var),
+            _value(var) * src.hours_per_unit,
+            served_hours[source, unit, t],
             _value(var) * src.cost_per_unit,
         )
         for (source, unit, t), var in model.ext_units.items()
@@ -152,15 +183,22 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
 
     costs: list[PeriodCost] = []
     for t in d.periods:
+
         def component(name: str, period: int = t) -> float:
             return _sum(model.cost_pairs.get((name, period), [])) + model.cost_constant.get((name, period), 0.0)
 
         costs.append(
             PeriodCost(
-                period=t, salaries=component("salaries"), hiring=component("hiring"),
-                severance=component("severance"), training=component("training"), external=component("external"),
-                copilots=component("copilots"), reduced_hours=component("reduced_hours"),
-                surplus=component("surplus"), unmet_penalty=component("unmet_penalty"),
+                period=t,
+                salaries=component("salaries"),
+                hiring=component("hiring"),
+                severance=component("severance"),
+                training=component("training"),
+                external=component("external"),
+                copilots=component("copilots"),
+                reduced_hours=component("reduced_hours"),
+                surplus=component("surplus"),
+                unmet_penalty=component("unmet_penalty"),
                 discount_factor=d.discount[t],
             )
         )

@@ -26,12 +26,14 @@ class HighsModel:
     name to its column.  Rows follow the order of the problem's constraints.
     """
 
-    def __init__(self, problem: pulp.LpProblem, integers: Sequence[pulp.LpVariable], threads: int | None = None) -> None:
+    def __init__(
+        self, problem: pulp.LpProblem, integers: Sequence[pulp.LpVariable], threads: int | None = None
+    ) -> None:
         self.problem = problem
         columns: list[pulp.LpVariable] = []
         index: dict[str, int] = {}
         for constraint in _constraints(problem):
-            for var in constraint.keys():
+            for var in constraint.keys():  # noqa: SIM118 - an LpConstraint, not a dict
                 if var.name not in index:
                     index[var.name] = len(columns)
                     columns.append(var)
@@ -42,7 +44,7 @@ class HighsModel:
         self.columns = columns
         self.index = index
         self.rows = _constraints(problem)
-        self.highs = highspy.Highs()
+        self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
         self.highs.setOptionValue("output_flag", False)
         if threads is not None:
             self.highs.setOptionValue("threads", threads)
@@ -94,7 +96,9 @@ class HighsModel:
         lp.a_matrix_ = matrix
         integrality = np.zeros(n, dtype=np.uint8)
         integrality[self.integer_columns] = 1
-        lp.integrality_ = [highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous for v in integrality]
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous for v in integrality
+        ]
         self.highs.passModel(lp)
         self.lower = lower
         self.upper = upper
@@ -136,9 +140,15 @@ class HighsModel:
         """How many rows or column bounds ``x`` breaks (relative tolerance)."""
         activity = self.row_activity(x)
         scale = np.maximum(1.0, np.abs(activity))
-        rows = int(np.sum((activity < self.row_lower - tolerance * scale) | (activity > self.row_upper + tolerance * scale)))
-        cols = int(np.sum((x < self.lower - tolerance * np.maximum(1.0, np.abs(x)))
-                          | (x > self.upper + tolerance * np.maximum(1.0, np.abs(x)))))
+        rows = int(
+            np.sum((activity < self.row_lower - tolerance * scale) | (activity > self.row_upper + tolerance * scale))
+        )
+        cols = int(
+            np.sum(
+                (x < self.lower - tolerance * np.maximum(1.0, np.abs(x)))
+                | (x > self.upper + tolerance * np.maximum(1.0, np.abs(x)))
+            )
+        )
         return rows + cols
 
     def costs(self) -> np.ndarray:
@@ -161,7 +171,9 @@ class HighsModel:
 
     def restore_bounds(self, columns: np.ndarray) -> None:
         if len(columns):
-            self.highs.changeColsBounds(len(columns), columns.astype(np.int32), self.lower[columns], self.upper[columns])
+            self.highs.changeColsBounds(
+                len(columns), columns.astype(np.int32), self.lower[columns], self.upper[columns]
+            )
             self.current_lower[columns] = self.lower[columns]
             self.current_upper[columns] = self.upper[columns]
 
@@ -203,7 +215,7 @@ class HighsModel:
 
     def add_row(self, expression: pulp.LpAffineExpression, lower: float, upper: float) -> None:
         """Add a row ``lower <= expression <= upper``."""
-        idx = np.array([self.index[v.name] for v in expression.keys()], dtype=np.int32)
+        idx = np.array([self.index[v.name] for v in expression], dtype=np.int32)
         val = np.array(list(expression.values()), dtype=np.float64)
         self.highs.addRow(lower - expression.constant, upper - expression.constant, len(idx), idx, val)
 
@@ -214,10 +226,10 @@ class HighsModel:
     def set_basis(self, basis: highspy.HighsBasis) -> None:
         self.highs.setBasis(basis)
 
-    def run(self, **options: object) -> highspy.HighsModelStatus:
+    def run(self, **options: bool | int | float | str) -> highspy.HighsModelStatus:
         """Solve with ``options``; ``time_limit`` is seconds from now (HiGHS counts from its first run)."""
         if "time_limit" in options:
-            options["time_limit"] = self.highs.getRunTime() + float(options["time_limit"])  # type: ignore[arg-type]
+            options["time_limit"] = self.highs.getRunTime() + float(options["time_limit"])
         for key, value in options.items():
             self.highs.setOptionValue(key, value)
         self.highs.run()

@@ -35,7 +35,13 @@ Progress = Callable[[str], None]
 #: Policy rows (all "at most") that rounding must respect directly: with every other column at its current
 #: value, the row must still hold after this period's whole numbers are rounded.
 ROUNDING_CAPS = (
-    "hires_cap", "seats", "max_units", "layoff_cap_people", "layoff_cap", "role_layoff_cap", "eligibility",
+    "hires_cap",
+    "seats",
+    "max_units",
+    "layoff_cap_people",
+    "layoff_cap",
+    "role_layoff_cap",
+    "eligibility",
     "cap_vs_target",
 )
 
@@ -80,8 +86,8 @@ def _caps(model: PlanModel, hm: HighsModel) -> list[_Cap]:
     caps = []
     for row in model.policies:
         if row.family in ROUNDING_CAPS and row.sense == "<=":
-            cols = np.array([hm.index[v.name] for v in row.constraint.keys()], dtype=np.int64)
-            coefs = np.array(list(row.constraint.values()), dtype=np.float64)
+            cols = np.array([hm.index[v.name] for v in row.constraint.expr], dtype=np.int64)
+            coefs = np.array(list(row.constraint.expr.values()), dtype=np.float64)
             caps.append(_Cap(cols, coefs, row.rhs))
     return caps
 
@@ -118,7 +124,9 @@ def round_period(
     trial[cols] = rounded
     position = {int(c): i for i, c in enumerate(cols)}
     for cap in caps:
-        local = [(position[int(c)], k) for k, c in enumerate(cap.columns) if int(c) in position and cap.coefficients[k] > 0]
+        local = [
+            (position[int(c)], k) for k, c in enumerate(cap.columns) if int(c) in position and cap.coefficients[k] > 0
+        ]
         if not local:
             continue
         activity = float(trial[cap.columns] @ cap.coefficients)
@@ -132,7 +140,7 @@ def round_period(
                 activity -= cap.coefficients[k]
             if activity <= cap.rhs + 1e-7:
                 break
-    return rounded
+    return np.asarray(rounded, dtype=np.float64)
 
 
 @dataclass
@@ -172,7 +180,7 @@ class UnitModels:
         start, index = hm.row_start, hm.row_index
         rows_of: dict[int, set[int]] = defaultdict(set)
         for r in range(len(hm.rows)):
-            for u in set(col_unit[index[start[r]:start[r + 1]]].tolist()):
+            for u in set(col_unit[index[start[r] : start[r + 1]]].tolist()):
                 rows_of[int(u)].add(r)
         self.rows_of = {u: np.array(sorted(rows_of[i]), dtype=np.int64) for u, i in self.unit_id.items()}
         self.units_of_row: list[set[int]] = [set() for _ in range(len(hm.rows))]
@@ -181,8 +189,9 @@ class UnitModels:
                 self.units_of_row[r].add(i)
         self.shared_rows = np.array([r for r in range(len(hm.rows)) if len(self.units_of_row[r]) > 1], dtype=np.int64)
         shared = set(self.shared_rows.tolist())
-        self.shared_of = {u: np.array([r for r in self.rows_of[u] if int(r) in shared], dtype=np.int64)
-                          for u in self.unit_id}
+        self.shared_of = {
+            u: np.array([r for r in self.rows_of[u] if int(r) in shared], dtype=np.int64) for u in self.unit_id
+        }
 
     def own_parts(self, x: np.ndarray, rows: np.ndarray | None = None) -> dict[tuple[int, int], float]:
         """Each unit's part of each shared row at ``x``: ``{(row, unit id): value}``."""
@@ -336,7 +345,7 @@ class UnitModels:
         matrix.index_ = np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, dtype=np.int32)
         matrix.value_ = np.concatenate(values) if values else np.zeros(0)
         lp.a_matrix_ = matrix
-        solver = highspy.Highs()
+        solver = highspy.Highs()  # type: ignore[no-untyped-call]
         solver.setOptionValue("output_flag", False)
         solver.setOptionValue("threads", 1)
         solver.passModel(lp)
@@ -386,8 +395,9 @@ def improve_units(
         whole = cols[integer[cols]]
         if not len(whole):
             continue
-        settled = unit_models.settle(unit, whole, x, gap, min(UNIT_TIME_LIMIT_S, deadline - time.perf_counter()),
-                                     free=True)
+        settled = unit_models.settle(
+            unit, whole, x, gap, min(UNIT_TIME_LIMIT_S, deadline - time.perf_counter()), free=True
+        )
         if settled is not None and float(hm.current_cost[cols] @ settled[1]) < float(hm.current_cost[cols] @ x[cols]):
             x[cols] = settled[1]
             done += 1
@@ -488,8 +498,12 @@ def relax_and_fix(
     hm.restore_bounds(hm.integer_columns)
     hm.relax_integrality(True)
     # Relax-and-fix by period needs a basis to re-solve from (crossover); unit by unit does not.
-    status = hm.run(solver="ipm", run_crossover="off" if decompose else "on", presolve="on",
-                    time_limit=max(deadline - time.perf_counter(), 1.0))
+    status = hm.run(
+        solver="ipm",
+        run_crossover="off" if decompose else "on",
+        presolve="on",
+        time_limit=max(deadline - time.perf_counter(), 1.0),
+    )
     ms = highspy.HighsModelStatus
     lp_seconds = time.perf_counter() - start
     if status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
@@ -497,8 +511,10 @@ def relax_and_fix(
     if status != ms.kOptimal:
         return HeuristicRun("no plan", None, None, lp_seconds, 0.0, ())
     bound = _lower_bound(hm)
-    progress(f"LP bound {bound:,.0f} in {lp_seconds:.1f} s; fixing whole numbers "
-             + ("unit by unit" if decompose else "period by period"))
+    progress(
+        f"LP bound {bound:,.0f} in {lp_seconds:.1f} s; fixing whole numbers "
+        + ("unit by unit" if decompose else "period by period")
+    )
     fix_start = time.perf_counter()
     units_of = column_units(model, hm)
     unit_models = UnitModels(hm, units_of)
@@ -600,12 +616,14 @@ def _fix_by_period(
     seat_flag = np.array([c.name in seat_names for c in hm.columns])
     unfixed: list[int] = []
     row_units = [
-        {units_of[hm.index[v.name]] for v in row.constraint.keys() if hm.index[v.name] in units_of}
+        {units_of[hm.index[v.name]] for v in row.constraint.expr if hm.index[v.name] in units_of}
         for row in model.policies
     ]
     row_units += [{unit} for _, unit in model.unit_rows]
-    hm.add_elastic([row.constraint for row in model.policies] + [row for row, _ in model.unit_rows],
-                   penalty=ELASTIC_PENALTY_FACTOR * max(1.0, float(np.abs(hm.costs()).max())))
+    hm.add_elastic(
+        [row.constraint for row in model.policies] + [row for row, _ in model.unit_rows],
+        penalty=ELASTIC_PENALTY_FACTOR * max(1.0, float(np.abs(hm.costs()).max())),
+    )
     hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
     for t in sorted(by_period):
         if time.perf_counter() >= deadline:
@@ -614,9 +632,11 @@ def _fix_by_period(
         cols = by_period[t]
         values = round_period(x, cols, hm.upper, caps, "nearest", growth_flag[cols], seat_flag[cols])
         left, x = _fix_with_repair(hm, cols, values, row_units, units_of, deadline, unit_models, gap_limit)
-        progress(f"period {model.data.label(t)}: "
-                 + ("whole numbers fixed" if len(left) == 0 else f"{len(left)} whole numbers left to branch-and-bound")
-                 + f" ({time.perf_counter() - start:.1f} s)")
+        progress(
+            f"period {model.data.label(t)}: "
+            + ("whole numbers fixed" if len(left) == 0 else f"{len(left)} whole numbers left to branch-and-bound")
+            + f" ({time.perf_counter() - start:.1f} s)"
+        )
         if len(left):
             unfixed.append(t)
     hm.close_elastic()

@@ -64,7 +64,7 @@ def effective_settings(plan_input: PlanInput, options: SolveOptions | None) -> P
         value = getattr(options, name)
         if value is not None:
             changes[name] = value
-    return replace(plan_input, settings=replace(settings, **changes)) if changes else plan_input
+    return replace(plan_input, settings=replace(settings, **changes)) if changes else plan_input  # type: ignore[arg-type]
 
 
 def solver_version(solver: str) -> str:
@@ -73,7 +73,7 @@ def solver_version(solver: str) -> str:
         try:
             import highspy
 
-            h = highspy.Highs()
+            h = highspy.Highs()  # type: ignore[no-untyped-call]
             return f"HiGHS {h.version()}" if hasattr(h, "version") else "HiGHS"
         except ImportError:
             return "HiGHS (not installed)"
@@ -111,7 +111,9 @@ def run_solver(model: PlanModel, solver: str, time_limit_s: float, gap: float, m
             warnings.simplefilter("ignore", DeprecationWarning)
             cbc = pulp.PULP_CBC_CMD(msg=False)
             if not cbc.available():
-                raise SolverFailure("The CBC solver bundled with PuLP is not available on this machine; use --solver highs.")
+                raise SolverFailure(
+                    "The CBC solver bundled with PuLP is not available on this machine; use --solver highs."
+                )
             with tempfile.TemporaryDirectory(prefix="rolemix-cbc-") as folder:
                 log = os.path.join(folder, "cbc.log")
                 api = pulp.PULP_CBC_CMD(
@@ -171,15 +173,23 @@ def _read_cbc(model: PlanModel, log: str, runtime: float) -> _Run:
         return _Run("unbounded", "unbounded", None, None, None, runtime)
     if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         stopped = "Stopped on time" in log or "time limit" in log.lower()
-        return _Run("no plan" if stopped else "error", "time limit" if stopped else "no solution", None, None, None, runtime)
+        return _Run(
+            "no plan" if stopped else "error", "time limit" if stopped else "no solution", None, None, None, runtime
+        )
     objective = pulp.value(problem.objective)
     bound = None
     found = re.findall(r"Lower bound:\s+(-?[0-9.eE+-]+)", log)
     if found:
         bound = float(found[-1])
     if problem.sol_status == pulp.LpSolutionOptimal:
-        return _Run("optimal", "optimal", objective, bound if bound is not None else objective,
-                    _gap(objective, bound) if bound is not None else 0.0, runtime)
+        return _Run(
+            "optimal",
+            "optimal",
+            objective,
+            bound if bound is not None else objective,
+            _gap(objective, bound) if bound is not None else 0.0,
+            runtime,
+        )
     gap = _gap(objective, bound) if bound is not None else None
     return _Run("feasible", "time limit", objective, bound, gap, runtime)
 
@@ -253,7 +263,9 @@ def solve_plan(
             raise SolverFailure(f"The solver stopped with '{run.termination}': the model could not be solved reliably.")
         if index < len(settings.objective) - 1:
             assert run.objective is not None
-            held = run.objective * (1.0 + settings.priority_tolerance) + PRIORITY_ABS_SLACK * max(1.0, abs(run.objective))
+            held = run.objective * (1.0 + settings.priority_tolerance) + PRIORITY_ABS_SLACK * max(
+                1.0, abs(run.objective)
+            )
             model.add(f"priority_{index}_{term}", model.term(term), pulp.LpConstraintLE, held)
             if hm is not None:
                 hm.add_row(model.term(term), -INF, held)
@@ -287,7 +299,9 @@ def solve_plan(
     if options is None or options.explain:
         say("explaining the binding limits")
         clock = time.perf_counter()
-        result = replace(result, binding=binding_limits(model, hm, time_limit_s=max(10.0, 0.25 * settings.time_limit_s)))
+        result = replace(
+            result, binding=binding_limits(model, hm, time_limit_s=max(10.0, 0.25 * settings.time_limit_s))
+        )
         phases.append(("explain", time.perf_counter() - clock))
     return replace(result, outcome=replace(result.outcome, phases=tuple(phases)))
 
@@ -303,5 +317,11 @@ def _relax_and_fix(model: PlanModel, hm: HighsModel, deadline: float, gap: float
     assert heuristic.objective is not None and heuristic.bound is not None
     achieved = _gap(heuristic.objective, heuristic.bound)
     status: Status = "optimal" if achieved <= gap + 1e-12 else "feasible"
-    return _Run(status, "relax-and-fix" if status == "optimal" else "relax-and-fix stopped above the gap",
-                heuristic.objective, heuristic.bound, achieved, runtime)
+    return _Run(
+        status,
+        "relax-and-fix" if status == "optimal" else "relax-and-fix stopped above the gap",
+        heuristic.objective,
+        heuristic.bound,
+        achieved,
+        runtime,
+    )
