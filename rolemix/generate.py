@@ -65,6 +65,8 @@ from rolemix.workbook.example import (
     TECHNICAL,
     TRANSACTIONAL,
 )
+from rolemix.workbook.example import EFFECTIVENESS as EXAMPLE_EFFECTIVENESS
+from rolemix.workbook.example import WORK_TYPE_FACTS as EXAMPLE_WORK_TYPE_FACTS
 from rolemix.workbook.template import period_labels, write_input_workbook
 
 PARTNER_MANAGER = "Partner manager"
@@ -275,27 +277,13 @@ TECHNICAL_DEPTH_WEIGHTS: dict[str, tuple[float, ...]] = {
 TECHNICAL_DEPTH_DEFAULT_WEIGHTS = (0.25, 0.35, 0.25, 0.12, 0.03)
 
 #: Work type -> (description, unmet penalty per hour, must meet).
-WORK_TYPE_FACTS: dict[str, tuple[str, float, str]] = {
-    RELATIONSHIP: ("Account planning, meetings and negotiation with known customers.", 180, "no"),
-    TECHNICAL: ("Product demonstrations, architecture, proofs of concept and technical objections.", 300, "no"),
-    TRANSACTIONAL: ("One-to-two-call sales: renewals, upgrades, small new deals.", 150, "no"),
-    CUSTOMER_SUCCESS: ("Onboarding, adoption and training of customers after the sale.", 200, "no"),
-    EXECUTIVE: ("Executive sponsorship of top accounts.", 400, "yes"),
-}
+#: What each kind of work is, its lost revenue per unmet hour and whether it must be met: as in the example.
+WORK_TYPE_FACTS: dict[str, tuple[str, float, str]] = EXAMPLE_WORK_TYPE_FACTS
 
-#: How well each role does each kind of work (hours of demand served per hour spent).
+#: How well each role does each kind of work (hours of demand served per hour spent): the example's five roles
+#: plus the two the generator adds.
 EFFECTIVENESS: dict[str, dict[str, float]] = {
-    ACCOUNT_EXECUTIVE: {RELATIONSHIP: 1.0, TECHNICAL: 0.3, TRANSACTIONAL: 0.8, CUSTOMER_SUCCESS: 0.5, EXECUTIVE: 0.6},
-    SOLUTION_ENGINEER: {RELATIONSHIP: 0.4, TECHNICAL: 1.0, TRANSACTIONAL: 0.3, CUSTOMER_SUCCESS: 0.5, EXECUTIVE: 0.3},
-    CUSTOMER_SUCCESS_MANAGER: {
-        RELATIONSHIP: 0.5,
-        TECHNICAL: 0.3,
-        TRANSACTIONAL: 0.4,
-        CUSTOMER_SUCCESS: 1.0,
-        EXECUTIVE: 0.0,
-    },
-    INSIDE_SALES_REP: {RELATIONSHIP: 0.3, TECHNICAL: 0.0, TRANSACTIONAL: 1.0, CUSTOMER_SUCCESS: 0.4, EXECUTIVE: 0.0},
-    SALES_MANAGER: {RELATIONSHIP: 0.6, TECHNICAL: 0.2, TRANSACTIONAL: 0.3, CUSTOMER_SUCCESS: 0.3, EXECUTIVE: 1.0},
+    **EXAMPLE_EFFECTIVENESS,
     PARTNER_MANAGER: {RELATIONSHIP: 0.8, TECHNICAL: 0.2, TRANSACTIONAL: 0.6, CUSTOMER_SUCCESS: 0.4, EXECUTIVE: 0.4},
     SALES_DEVELOPMENT_REP: {
         RELATIONSHIP: 0.4,
