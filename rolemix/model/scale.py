@@ -143,6 +143,10 @@ def round_period(
     return np.asarray(rounded, dtype=np.float64)
 
 
+#: Relative room added to a unit's share of a company-wide row (see ``UnitModels._unit_solver``).
+SHARE_TOLERANCE = 1e-7
+
+
 @dataclass
 class Pool:
     """How the company-wide (shared) rows' room is split while units are planned one at a time.
@@ -327,8 +331,11 @@ class UnitModels:
                 lower[k], upper[k] = hm.row_lower[r] - others, hm.row_upper[r] - others
             else:
                 held = pool.reserved.get((int(r), self.unit_id[unit]), 0.0)
-                lower[k] = held - (pool.down[r] if draw else 0.0) if np.isfinite(hm.row_lower[r]) else -INF
-                upper[k] = held + (pool.up[r] if draw else 0.0) if np.isfinite(hm.row_upper[r]) else INF
+                # A sliver of room so the LP's own round-off cannot make a unit's exact share infeasible; over all
+                # units it adds up to at most SHARE_TOLERANCE of the row.
+                sliver = SHARE_TOLERANCE * max(1.0, abs(held)) / max(1, len(self.units_of_row[r]))
+                lower[k] = held - (pool.down[r] if draw else 0.0) - sliver if np.isfinite(hm.row_lower[r]) else -INF
+                upper[k] = held + (pool.up[r] if draw else 0.0) + sliver if np.isfinite(hm.row_upper[r]) else INF
         lp = highspy.HighsLp()
         lp.num_col_ = len(cols)
         lp.num_row_ = len(rows)
@@ -576,13 +583,13 @@ def _fix_by_unit(
         remaining = deadline - time.perf_counter()
         if remaining <= 0:
             return None, ()
-        values = unit_models.plan_unit(unit, x, pool, period_of, seat, gap, max(min(5.0, remaining), 0.2))
+        values = unit_models.plan_unit(unit, x, pool, period_of, seat, gap, max(min(5.0, remaining), 0.2), True)
         if values is None:
             waiting.append(unit)
             continue
         unit_models.draw(pool, unit, values)
         plan[unit_models.columns_of[unit]] = values
-    progress(f"units fixed within their reservation: {len(units) - len(waiting)} of {len(units)}")
+    progress(f"units fixed within their reservation and the common room: {len(units) - len(waiting)} of {len(units)}")
     for unit in waiting:
         # Then the others, each in the room the rest of the plan leaves as it stands now.
         remaining = deadline - time.perf_counter()
