@@ -83,6 +83,7 @@ def run_case(workbook: Path, approach: str, time_limit_s: float, gap: float) -> 
         explain=approach == "rolemix",
     )
     figures: dict[str, object] = {}
+    clock = time.perf_counter()
     try:
         result = solve_plan(plan_input, options)
     except RolemixError as error:
