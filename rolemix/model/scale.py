@@ -461,9 +461,9 @@ def _fix_with_repair(
         culprits = np.array([units_of.get(int(c)) in broken for c in cols]) & ~unsettled
         if not culprits.any():
             break
+        # The culprit units are re-planned by their own small models with every other unit where the last
+        # solve put it; no re-solve of the whole model is needed for that.
         hm.restore_bounds(cols[culprits])
-        if hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5)) != ms.kOptimal:
-            break
         x = hm.values()
         values = values.copy()
         for unit in sorted(broken):
