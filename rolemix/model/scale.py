@@ -485,9 +485,9 @@ def _fix_with_repair(
     return cols, hm.values()
 
 
-#: Above this many columns, whole numbers are first tried unit by unit (no re-solve of the whole model per
-#: period); if that does not work out, period by period.
-DECOMPOSE_COLUMNS = 100_000
+#: Fixing unit by unit (no re-solve of the whole model per period) is only tried when asked for
+#: (``decompose=True``): it fails as soon as a company-wide row binds in the LP (docs/performance.md).
+DECOMPOSE_COLUMNS: int | None = None
 
 
 def relax_and_fix(
@@ -501,7 +501,7 @@ def relax_and_fix(
     """Run the heuristic on ``hm`` (objective already set); the plan's values come back in the run."""
     start = time.perf_counter()
     if decompose is None:
-        decompose = len(hm.columns) > DECOMPOSE_COLUMNS
+        decompose = DECOMPOSE_COLUMNS is not None and len(hm.columns) > DECOMPOSE_COLUMNS
     hm.restore_bounds(hm.integer_columns)
     hm.relax_integrality(True)
     # Relax-and-fix by period needs a basis to re-solve from (crossover); unit by unit does not.
