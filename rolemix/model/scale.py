@@ -8,13 +8,17 @@ layoffs, starts, seats, units).  So:
 1. Solve the LP relaxation with the interior-point method and crossover.  Its
    objective is a valid lower bound on every whole-people plan.
 2. For each period in turn, round that period's whole-number decisions (to the
-   nearest whole number, then down where a company-wide cap on whole numbers
-   would be exceeded), fix them, and re-solve the LP from the last basis, so
-   later periods absorb the rounding.  If a period cannot be fixed that way, it
-   is retried rounding growth down (hires, starts, seats, units) and layoffs up,
-   then left to the final branch-and-bound.
-3. The last LP, with every whole-number decision fixed, is the plan; its cost
-   against the bound of step 1 is the proven gap.
+   nearest whole number, seats down, then down where a company-wide cap would
+   be exceeded), fix them, and re-solve the LP from the last basis, so later
+   periods absorb the rounding.  While this runs the model is elastic: rows the
+   rounding breaks give way at a high price and name the units involved, whose
+   whole numbers are then re-planned by small unit models (:class:`UnitModels`)
+   and fixed again.  What still cannot be fixed is left to a final
+   branch-and-bound.
+3. The last LP, with every whole-number decision fixed, is the plan; while time
+   remains each unit's whole numbers are re-planned with the rest held
+   (:func:`improve_units`).  The plan's cost against the bound of step 1 is the
+   proven gap.
 """
 
 from __future__ import annotations
@@ -45,8 +49,6 @@ ROUNDING_CAPS = (
     "cap_vs_target",
 )
 
-#: Rounding modes tried in order for a period: nearest; everything down; growth up and layoffs down.
-MODES = ("nearest", "down", "growth up")
 
 
 @dataclass(frozen=True)
@@ -97,28 +99,13 @@ def round_period(
     cols: np.ndarray,
     upper: np.ndarray,
     caps: list[_Cap],
-    mode: str,
-    growth: np.ndarray,
     always_down: np.ndarray,
-    outflow: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Whole values for ``cols`` (see :data:`MODES`; ``"repair"``: people leaving a role — layoffs, starts — down,
-    the rest nearest), never above a column's bound, then lowered where a cap would be exceeded with every other
-    column at its value in ``x``."""
+    """Whole values for ``cols``: the nearest whole number (down for ``always_down``), never above a column's
+    bound, then lowered where a cap would be exceeded with every other column at its value in ``x``."""
     values = x[cols]
-    nearest = np.floor(values + 0.5)
     down = np.floor(values + 1e-9)
-    up = np.ceil(values - 1e-9)
-    if mode == "nearest":
-        rounded = nearest
-    elif mode == "down":
-        rounded = down
-    elif mode == "repair":
-        assert outflow is not None
-        rounded = np.where(outflow, down, nearest)
-    else:
-        rounded = np.where(growth, up, down)
-    rounded = np.where(always_down, down, rounded)
+    rounded = np.where(always_down, down, np.floor(values + 0.5))
     rounded = np.maximum(np.minimum(rounded, np.floor(upper[cols] + 1e-9)), 0.0)
     trial = x.copy()
     trial[cols] = rounded
@@ -616,8 +603,6 @@ def _fix_by_period(
     x = hm.values()
     by_period = period_columns(model, hm)
     caps = _caps(model, hm)
-    growth_names = {v.name for reg in (model.hires, model.starts, model.seats, model.ext_units) for v in reg.values()}
-    growth_flag = np.array([c.name in growth_names for c in hm.columns])
     # Seats never exceed the (fractional) people they are for: always rounded down.
     seat_names = {v.name for v in model.seats.values()}
     seat_flag = np.array([c.name in seat_names for c in hm.columns])
@@ -637,7 +622,7 @@ def _fix_by_period(
             progress(f"time limit reached while fixing {model.data.label(t)}")
             return None, tuple(sorted(set(by_period) - set(range(1, t))))
         cols = by_period[t]
-        values = round_period(x, cols, hm.upper, caps, "nearest", growth_flag[cols], seat_flag[cols])
+        values = round_period(x, cols, hm.upper, caps, seat_flag[cols])
         left, x = _fix_with_repair(hm, cols, values, row_units, units_of, deadline, unit_models, gap_limit)
         progress(
             f"period {model.data.label(t)}: "
