@@ -80,7 +80,7 @@ class SolveOutcome:
     priorities: tuple[str, ...]
     stages: tuple[StageOutcome, ...] = ()
     message: str = ""
-    #: Seconds per phase of the run: build, hand-off, solve, read, explain.
+    #: Seconds per phase of the run: build, hand-off, solve, read back, explain.
     phases: tuple[tuple[str, float], ...] = ()
     #: How the plan was found: ``mip`` (branch-and-bound) or ``relax-and-fix`` (large plans).
     strategy: str = "mip"

@@ -295,7 +295,7 @@ def solve_plan(
     if hm is not None:
         hm.write_back()
     result = extract_result(model, outcome)
-    phases.append(("read", time.perf_counter() - clock))
+    phases.append(("read back", time.perf_counter() - clock))
     if options is None or options.explain:
         say("explaining the binding limits")
         clock = time.perf_counter()
