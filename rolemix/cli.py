@@ -75,10 +75,14 @@ def template_command(path: str, force: bool) -> None:
         raise click.ClickException(f"{path} already exists; choose another name or add --force to overwrite it.")
     if target.suffix.lower() != ".xlsx":
         raise click.ClickException(f"{path}: the template is an Excel workbook; give it a name ending in .xlsx.")
+    from rolemix.report.files import write_atomically
+
     try:
-        write_blank_template(target)
-    except OSError as error:
-        raise click.ClickException(f"Cannot write {path}: {error.strerror or error}.") from error
+        write_atomically(
+            target, write_blank_template, what="the template", close_hint="close it in Excel and run again"
+        )
+    except RolemixError as error:
+        _fail(error)
     click.echo(f"Wrote the blank template to {path}. Fill it in, then run: rolemix validate {path}")
 
 
@@ -284,9 +288,12 @@ def report_command(plan: str, pdf_path: str | None) -> None:
       rolemix report example-software-co-plan.xlsx --pdf board-pack.pdf
     """
     from rolemix.report.pdf import render_pdf
+    from rolemix.workbook.safety import check_workbook_file
 
     target = Path(pdf_path) if pdf_path else Path(plan).with_suffix(".pdf")
     try:
+        # The plan is a workbook from somewhere: the same checks as any input before it is opened.
+        check_workbook_file(plan)
         written = render_pdf(plan, target)
     except RolemixError as error:
         _fail(error)

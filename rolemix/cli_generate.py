@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from rolemix.errors import RolemixError
 from rolemix.generate import (
     DEFAULT_EMPLOYEES,
     DEFAULT_PERIODS,
@@ -24,6 +25,7 @@ from rolemix.generate import (
     generate_workbook,
     minimum_employees,
 )
+from rolemix.report.files import write_atomically
 
 
 @click.command("generate")
@@ -91,11 +93,16 @@ def generate_command(
     if target.exists() and not force:
         raise click.ClickException(f"{out} already exists; choose another name or add --force to overwrite it.")
     try:
-        generate_workbook(
-            target, employees=employees, regions=regions, segments=segments, roles=roles, periods=periods, seed=seed
+        write_atomically(
+            target,
+            lambda path: generate_workbook(
+                path, employees=employees, regions=regions, segments=segments, roles=roles, periods=periods, seed=seed
+            ),
+            what="the workbook",
+            close_hint="close it in Excel and run again",
         )
-    except OSError as error:
-        raise click.ClickException(f"Cannot write {out}: {error.strerror or error}.") from error
+    except (OSError, RolemixError) as error:
+        raise click.ClickException(f"Cannot write {out}: {getattr(error, 'strerror', None) or error}.") from error
     units = f"{_count(regions * segments, 'unit')} ({_count(regions, 'region')} x {_count(segments, 'segment')})"
     horizon = f"{_count(roles, 'role')}, {_count(periods, 'quarter')}"
     click.echo(f"Wrote {out}: {_count(employees, 'employee')} in {units}, {horizon}, seed {seed}.")
