@@ -9,8 +9,10 @@ failure or missing solver.
 from __future__ import annotations
 
 import json
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,6 +31,27 @@ def _fail(error: RolemixError) -> None:
         text += "\nConflicting limits, largest first:\n" + "\n".join(f"  - {line}" for line in error.diagnosis)
     click.secho(f"Error: {text}", fg="red", err=True)
     sys.exit(error.exit_code)
+
+
+@contextmanager
+def _solver_chatter_to_stderr(active: bool) -> Iterator[None]:
+    """Send anything the solver libraries print on the process's stdout to stderr while ``active``.
+
+    HiGHS can print diagnostics from C++ even with its log switched off; with ``--json`` stdout must
+    hold the JSON object and nothing else.
+    """
+    if not active:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _progress(message: str) -> None:
@@ -214,9 +237,10 @@ def solve_command(
         options = SolveOptions(
             time_limit_s=time_limit, gap=gap, whole_people=False if fractional else None, solver=solver
         )
-        result = solve_plan(plan_input, options, progress=say)
-        say("costing the do-nothing baseline")
-        baseline = do_nothing(result.plan_input)
+        with _solver_chatter_to_stderr(as_json):
+            result = solve_plan(plan_input, options, progress=say)
+            say("costing the do-nothing baseline")
+            baseline = do_nothing(result.plan_input)
         written: Path | None = None
         if not no_write:
             from rolemix.report.workbook import write_plan_workbook
