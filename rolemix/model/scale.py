@@ -7,10 +7,10 @@ layoffs, starts, seats, units).  So:
 
 1. Solve the LP relaxation with the interior-point method and crossover.  Its
    objective is a valid lower bound on every whole-people plan.
-2. For each period in turn, round that period's whole-number decisions (to the
-   nearest whole number, seats down, then down where a company-wide cap would
-   be exceeded), fix them, and re-solve the LP from the last basis, so later
-   periods absorb the rounding.  While this runs the model is elastic: rows the
+2. For each block of periods in turn (two at a time, four in large models),
+   round their whole-number decisions (to the nearest whole number, seats down,
+   then down where a company-wide cap would be exceeded), fix them, and re-solve
+   the LP from the last basis, so later periods absorb the rounding.  While this runs the model is elastic: rows the
    rounding breaks give way at a high price and name the units involved, whose
    whole numbers are then re-planned by small unit models (:class:`UnitModels`)
    and fixed again.  What still cannot be fixed is left to a final
@@ -408,6 +408,13 @@ UNIT_TIME_LIMIT_S = 1.0
 #: that the LP never buys violation it can avoid.
 ELASTIC_PENALTY_FACTOR = 1000.0
 
+#: Periods whose whole numbers are rounded and fixed together before the model is re-solved: fewer re-solves
+#: of a large model for a little rounding quality (docs/performance.md).
+PERIODS_PER_STEP = 2
+PERIODS_PER_STEP_LARGE = 4
+#: Columns above which a plan counts as large for :data:`PERIODS_PER_STEP_LARGE`.
+LARGE_MODEL_COLUMNS = 60_000
+
 #: Rounds of "unfix the units whose limits broke, re-solve, round them again" per period.
 REPAIR_ROUNDS = 3
 
@@ -617,20 +624,24 @@ def _fix_by_period(
         penalty=ELASTIC_PENALTY_FACTOR * max(1.0, float(np.abs(hm.costs()).max())),
     )
     hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
-    for t in sorted(by_period):
+    periods = sorted(by_period)
+    step = PERIODS_PER_STEP_LARGE if len(hm.columns) > LARGE_MODEL_COLUMNS else PERIODS_PER_STEP
+    for first in range(0, len(periods), step):
+        block = periods[first : first + step]
+        label = model.data.label(block[0]) + (f" to {model.data.label(block[-1])}" if len(block) > 1 else "")
         if time.perf_counter() >= deadline:
-            progress(f"time limit reached while fixing {model.data.label(t)}")
-            return None, tuple(sorted(set(by_period) - set(range(1, t))))
-        cols = by_period[t]
+            progress(f"time limit reached while fixing {label}")
+            return None, tuple(periods[first:])
+        cols = np.concatenate([by_period[t] for t in block])
         values = round_period(x, cols, hm.upper, caps, seat_flag[cols])
         left, x = _fix_with_repair(hm, cols, values, row_units, units_of, deadline, unit_models, gap_limit)
         progress(
-            f"period {model.data.label(t)}: "
+            f"{label}: "
             + ("whole numbers fixed" if len(left) == 0 else f"{len(left)} whole numbers left to branch-and-bound")
             + f" ({time.perf_counter() - start:.1f} s)"
         )
         if len(left):
-            unfixed.append(t)
+            unfixed.extend(block)
     hm.close_elastic()
     status = hm.run(solver="simplex", presolve="off", time_limit=max(deadline - time.perf_counter(), 0.5))
     if not unfixed:
