@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pulp
 
+from rolemix.inputs import Copilot
 from rolemix.model.build import PlanModel, ramping_pairs, training_pool
 from rolemix.results import (
     CoverageRow,
@@ -42,7 +43,6 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
     d = model.data
     ppy = d.periods_per_year
     plan_input = d.plan_input
-    paths = {p.name: p for p in d.paths}
 
     out: dict[tuple[str, str, int], float] = defaultdict(float)
     arrive: dict[tuple[str, str, int], float] = defaultdict(float)
@@ -71,11 +71,9 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                     )
                 )
 
-    copilots_of: dict[str, list[str]] = defaultdict(list)
-    seat_cost = {}
+    copilots_of: dict[str, list[Copilot]] = defaultdict(list)
     for copilot in plan_input.copilots:
-        copilots_of[copilot.role].append(copilot.name)
-        seat_cost[copilot.name] = copilot.seat_cost
+        copilots_of[copilot.role].append(copilot)
     allocated: dict[tuple[str, str, int], float] = defaultdict(float)
     for (role_key, unit, _work, t), var in model.allocated.items():
         allocated[role_key, unit, t] += _value(var)
@@ -93,14 +91,13 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                 end = _value(model.headcount[key])
                 ramping = _sum(ramping_pairs(model, role_name, unit, t)) if role.ramp_periods > 0 else 0.0
                 reduced = _value(model.reduced.get(key))
-                seats = sum(_value(model.seats.get((c, unit, t))) for c in copilots_of.get(role_name, []))
+                seated = [(c, _value(model.seats.get((c.name, unit, t)))) for c in copilots_of.get(role_name, [])]
+                seats = sum(n for _, n in seated)
                 hours = role.hours_per_period
                 capacity = hours * (
                     end - (1.0 - role.ramp_productivity) * ramping - (1.0 - role.reduced_hours_fte) * reduced
                 )
-                for c in plan_input.copilots:
-                    if c.role == role_name:
-                        capacity += hours * c.uplift * c.adoption[t - 1] * _value(model.seats.get((c.name, unit, t)))
+                capacity += sum(hours * c.uplift * c.adoption[t - 1] * n for c, n in seated)
                 idle = _value(model.idle[key])
                 surplus_fte = idle / hours if hours > 0 else 0.0
                 salary = d.cost_per_year[role_name, unit] / ppy * (end + in_training[key])
@@ -110,7 +107,7 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                     + role.severance * layoffs
                     + role.reduced_hours_cost_per_year / ppy * reduced
                     + role.surplus_cost_per_year / ppy * surplus_fte
-                    + sum(seat_cost[c] * _value(model.seats.get((c, unit, t))) for c in copilots_of.get(role_name, []))
+                    + sum(c.seat_cost * n for c, n in seated)
                 )
                 plan_rows.append(
                     PlanRow(
@@ -202,7 +199,6 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                 discount_factor=d.discount[t],
             )
         )
-    del paths
     return PlanResult(
         plan_input=plan_input,
         outcome=outcome,

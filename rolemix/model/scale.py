@@ -31,8 +31,9 @@ from dataclasses import dataclass
 import highspy
 import numpy as np
 
+from rolemix.errors import SolverFailure
 from rolemix.model.build import PlanModel
-from rolemix.model.highs_model import INF, HighsModel
+from rolemix.model.highs_model import HighsModel
 
 Progress = Callable[[str], None]
 
@@ -130,25 +131,6 @@ def round_period(
     return np.asarray(rounded, dtype=np.float64)
 
 
-#: Relative room added to a unit's share of a company-wide row (see ``UnitModels._unit_solver``).
-SHARE_TOLERANCE = 1e-7
-
-
-@dataclass
-class Pool:
-    """How the company-wide (shared) rows' room is split while units are planned one at a time.
-
-    Every unit holds a reservation per shared row — what it uses in the LP plan, rounded down on rows made of
-    whole numbers only — and the rest of each row's room (``up`` for "at most" rows, ``down`` for "at least"
-    rows) is a common pool.  Plans that keep within their reservations, plus what they draw from the pool,
-    always add up to a plan that keeps every shared row.
-    """
-
-    reserved: dict[tuple[int, int], float]
-    up: np.ndarray
-    down: np.ndarray
-
-
 class UnitModels:
     """Small whole-number models of one organisation unit, the rest of the plan held where it is.
 
@@ -166,7 +148,6 @@ class UnitModels:
         col_unit = np.full(n, -1, dtype=np.int64)
         for col, unit in units_of.items():
             col_unit[col] = self.unit_id[unit]
-        self.col_unit = col_unit
         self.columns_of = {u: np.nonzero(col_unit == i)[0] for u, i in self.unit_id.items()}
         start, index = hm.row_start, hm.row_index
         rows_of: dict[int, set[int]] = defaultdict(set)
@@ -174,125 +155,10 @@ class UnitModels:
             for u in set(col_unit[index[start[r] : start[r + 1]]].tolist()):
                 rows_of[int(u)].add(r)
         self.rows_of = {u: np.array(sorted(rows_of[i]), dtype=np.int64) for u, i in self.unit_id.items()}
-        self.units_of_row: list[set[int]] = [set() for _ in range(len(hm.rows))]
-        for i, rows in rows_of.items():
-            for r in rows:
-                self.units_of_row[r].add(i)
-        self.shared_rows = np.array([r for r in range(len(hm.rows)) if len(self.units_of_row[r]) > 1], dtype=np.int64)
-        shared = set(self.shared_rows.tolist())
-        self.shared_of = {
-            u: np.array([r for r in self.rows_of[u] if int(r) in shared], dtype=np.int64) for u in self.unit_id
-        }
 
-    def own_parts(self, x: np.ndarray, rows: np.ndarray | None = None) -> dict[tuple[int, int], float]:
-        """Each unit's part of each shared row at ``x``: ``{(row, unit id): value}``."""
-        hm = self.hm
-        parts: dict[tuple[int, int], float] = {}
-        for r in self.shared_rows if rows is None else rows:
-            span = slice(hm.row_start[r], hm.row_start[r + 1])
-            idx = hm.row_index[span]
-            owners = self.col_unit[idx]
-            sums = np.bincount(owners, weights=hm.row_value[span] * x[idx], minlength=len(self.unit_id))
-            for u in np.unique(owners):
-                parts[int(r), int(u)] = float(sums[u])
-        return parts
-
-    def reserve(self, x: np.ndarray) -> Pool:
-        """Reservations from the LP plan ``x`` and the common pool (see :class:`Pool`)."""
-        hm = self.hm
-        integer = np.zeros(len(hm.columns), dtype=bool)
-        integer[hm.integer_columns] = True
-        reserved = self.own_parts(x)
-        for r in self.shared_rows:
-            span = slice(hm.row_start[r], hm.row_start[r + 1])
-            idx, val = hm.row_index[span], hm.row_value[span]
-            if integer[idx].all() and np.all(val == np.round(val)) and np.all(val > 0):
-                for u in np.unique(self.col_unit[idx]):
-                    reserved[int(r), int(u)] = float(np.floor(reserved[int(r), int(u)] + 1e-6))
-        total = np.zeros(len(hm.rows))
-        for (r, _), value in reserved.items():
-            total[r] += value
-        up = np.where(np.isfinite(hm.row_upper), np.maximum(hm.row_upper - total, 0.0), INF)
-        down = np.where(np.isfinite(hm.row_lower), np.maximum(total - hm.row_lower, 0.0), INF)
-        return Pool(reserved, up, down)
-
-    def draw(self, pool: Pool, unit: str, values: np.ndarray) -> None:  # noqa: D401
-        """Settle ``unit``'s use of the pool once its plan (``values``, its columns) is fixed."""
-        x = np.zeros(len(self.hm.columns))
-        x[self.columns_of[unit]] = values
-        u = self.unit_id[unit]
-        rows = self.shared_of[unit]
-        for (r, _), used in self.own_parts(x, rows).items():
-            if (r, u) not in pool.reserved:
-                continue
-            change = used - pool.reserved[r, u]
-            pool.reserved[r, u] = used
-            if np.isfinite(self.hm.row_upper[r]):
-                pool.up[r] -= change
-            if np.isfinite(self.hm.row_lower[r]):
-                pool.down[r] += change
-
-    def plan_unit(
-        self,
-        unit: str,
-        x: np.ndarray,
-        pool: Pool | None,
-        period_of: np.ndarray,
-        seat: np.ndarray,
-        gap: float,
-        time_limit: float,
-        draw: bool = False,
-    ) -> np.ndarray | None:
-        """Whole numbers for one unit, period by period, within its reservation (and, with ``draw``, the pool).
-
-        Starts from the LP plan ``x``; for each period rounds the unit's whole numbers to the nearest (seats
-        down), re-solves the unit's LP, and where rounding breaks the unit's rows solves that period's whole
-        numbers as a small model instead.  Returns the unit's new column values, or ``None``.
-        """
-        hm = self.hm
-        cols = self.columns_of[unit]
-        solver, local_whole = self._unit_solver(unit, x, pool, draw)
-        solver.setOptionValue("time_limit", time_limit)
-        ms = highspy.HighsModelStatus
-        solver.run()
-        if solver.getModelStatus() != ms.kOptimal:
-            return None
-        started = time.perf_counter()
-        for t in np.unique(period_of[cols[local_whole]]):
-            mine = np.nonzero(local_whole & (period_of[cols] == t))[0].astype(np.int32)
-            value = np.asarray(solver.getSolution().col_value)[mine]
-            rounded = np.where(seat[cols[mine]], np.floor(value + 1e-9), np.floor(value + 0.5))
-            rounded = np.minimum(np.maximum(rounded, 0.0), np.floor(hm.upper[cols[mine]] + 1e-9))
-            basis = solver.getBasis()
-            solver.changeColsBounds(len(mine), mine, rounded, rounded)
-            solver.run()
-            if solver.getModelStatus() == ms.kOptimal:
-                continue
-            # Rounding broke a row of this unit: this period's whole numbers as a small model.
-            solver.changeColsBounds(len(mine), mine, hm.current_lower[cols[mine]], hm.current_upper[cols[mine]])
-            solver.setBasis(basis)
-            solver.changeColsIntegrality(len(mine), mine, np.ones(len(mine), dtype=np.uint8))
-            solver.setOptionValue("mip_rel_gap", gap)
-            solver.setOptionValue("time_limit", max(time_limit - (time.perf_counter() - started), 0.2))
-            solver.run()
-            if solver.getInfo().primal_solution_status != 2:
-                return None
-            chosen = np.round(np.asarray(solver.getSolution().col_value)[mine])
-            solver.changeColsIntegrality(len(mine), mine, np.zeros(len(mine), dtype=np.uint8))
-            solver.changeColsBounds(len(mine), mine, chosen, chosen)
-            solver.run()
-            if solver.getModelStatus() != ms.kOptimal:
-                return None
-        return np.asarray(solver.getSolution().col_value, dtype=np.float64)
-
-    def _unit_solver(
-        self, unit: str, x: np.ndarray, pool: Pool | None, draw: bool = False
-    ) -> tuple[highspy.Highs, np.ndarray]:
-        """A HiGHS instance holding one unit's model with the rest of the plan at ``x`` (LP, no integrality).
-
-        With ``pool``, shared rows hold the unit's reservation (plus the common pool with ``draw``); without it,
-        the room the other units leave at ``x``.  Also returns which local columns are whole numbers.
-        """
+    def _unit_solver(self, unit: str, x: np.ndarray) -> highspy.Highs:
+        """A HiGHS instance holding one unit's model (LP, no integrality): the unit's own rows as they are, each
+        shared row with the room the other units leave at ``x``."""
         hm = self.hm
         cols = self.columns_of[unit]
         local = np.full(len(hm.columns), -1, dtype=np.int64)
@@ -311,18 +177,8 @@ class UnitModels:
             indices.append(local[idx[mine]])
             values.append(val[mine])
             starts.append(starts[-1] + int(mine.sum()))
-            if mine.all():
-                lower[k], upper[k] = hm.row_lower[r], hm.row_upper[r]
-            elif pool is None:
-                others = float(val[~mine] @ x[idx[~mine]])
-                lower[k], upper[k] = hm.row_lower[r] - others, hm.row_upper[r] - others
-            else:
-                held = pool.reserved.get((int(r), self.unit_id[unit]), 0.0)
-                # A sliver of room so the LP's own round-off cannot make a unit's exact share infeasible; over all
-                # units it adds up to at most SHARE_TOLERANCE of the row.
-                sliver = SHARE_TOLERANCE * max(1.0, abs(held)) / max(1, len(self.units_of_row[r]))
-                lower[k] = held - (pool.down[r] if draw else 0.0) - sliver if np.isfinite(hm.row_lower[r]) else -INF
-                upper[k] = held + (pool.up[r] if draw else 0.0) + sliver if np.isfinite(hm.row_upper[r]) else INF
+            others = float(val[~mine] @ x[idx[~mine]]) if not mine.all() else 0.0
+            lower[k], upper[k] = hm.row_lower[r] - others, hm.row_upper[r] - others
         lp = highspy.HighsLp()
         lp.num_col_ = len(cols)
         lp.num_row_ = len(rows)
@@ -343,9 +199,7 @@ class UnitModels:
         solver.setOptionValue("output_flag", False)
         solver.setOptionValue("threads", 1)
         solver.passModel(lp)
-        integer = np.zeros(len(hm.columns), dtype=bool)
-        integer[hm.integer_columns] = True
-        return solver, integer[cols]
+        return solver
 
     def settle(
         self, unit: str, whole: np.ndarray, x: np.ndarray, gap: float, time_limit: float, free: bool = False
@@ -354,7 +208,7 @@ class UnitModels:
         unit's whole solution (in the order of ``columns_of[unit]``); ``None`` when the unit has no such plan.
         With ``free``, the columns ``whole`` may move away from their current fixings."""
         cols = self.columns_of[unit]
-        solver, _ = self._unit_solver(unit, x, None)
+        solver = self._unit_solver(unit, x)
         local = np.searchsorted(cols, whole).astype(np.int32)
         if free:
             solver.changeColsBounds(len(local), local, self.hm.lower[whole], self.hm.upper[whole])
@@ -479,29 +333,21 @@ def _fix_with_repair(
     return cols, hm.values()
 
 
-#: Fixing unit by unit (no re-solve of the whole model per period) is only tried when asked for
-#: (``decompose=True``): it fails as soon as a company-wide row binds in the LP (docs/performance.md).
-DECOMPOSE_COLUMNS: int | None = None
-
-
 def relax_and_fix(
     model: PlanModel,
     hm: HighsModel,
     deadline: float,
     gap_limit: float,
     progress: Progress,
-    decompose: bool | None = None,
 ) -> HeuristicRun:
     """Run the heuristic on ``hm`` (objective already set); the plan's values come back in the run."""
     start = time.perf_counter()
-    if decompose is None:
-        decompose = DECOMPOSE_COLUMNS is not None and len(hm.columns) > DECOMPOSE_COLUMNS
     hm.restore_bounds(hm.integer_columns)
     hm.relax_integrality(True)
-    # Relax-and-fix by period needs a basis to re-solve from (crossover); unit by unit does not.
+    # Relax-and-fix needs a basis to re-solve from: crossover.
     status = hm.run(
         solver="ipm",
-        run_crossover="off" if decompose else "on",
+        run_crossover="on",
         presolve="on",
         time_limit=max(deadline - time.perf_counter(), 1.0),
     )
@@ -512,22 +358,11 @@ def relax_and_fix(
     if status != ms.kOptimal:
         return HeuristicRun("no plan", None, None, lp_seconds, 0.0, ())
     bound = _lower_bound(hm)
-    progress(
-        f"LP bound {bound:,.0f} in {lp_seconds:.1f} s; fixing whole numbers "
-        + ("unit by unit" if decompose else "period by period")
-    )
+    progress(f"LP bound {bound:,.0f} in {lp_seconds:.1f} s; fixing whole numbers period by period")
     fix_start = time.perf_counter()
     units_of = column_units(model, hm)
     unit_models = UnitModels(hm, units_of)
-    x: np.ndarray | None = None
-    unfixed: tuple[int, ...] = ()
-    if decompose:
-        x, unfixed = _fix_by_unit(model, hm, unit_models, deadline, gap_limit, progress)
-        if x is None:
-            progress("unit by unit did not work out; fixing period by period instead")
-            hm.run(solver="simplex", presolve="on", time_limit=max(deadline - time.perf_counter(), 1.0))
-    if x is None:
-        x, unfixed = _fix_by_period(model, hm, unit_models, units_of, deadline, gap_limit, progress, start)
+    x, unfixed = _fix_by_period(model, hm, unit_models, units_of, deadline, gap_limit, progress, start)
     if x is None:
         return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
     objective = _objective(hm, x)
@@ -536,7 +371,11 @@ def relax_and_fix(
         objective = _objective(hm, x)
     broken = hm.broken_rows(x)
     if broken:
-        raise RuntimeError(f"relax-and-fix produced a plan that breaks {broken} rows")
+        # A guard on the heuristic itself: never hand on a plan that breaks a limit.
+        raise SolverFailure(
+            f"The large-plan heuristic produced a plan that breaks {broken} limits, so it is not shown; "
+            "this is a fault in rolemix, please report it."
+        )
     hm.last_values = x
     gap = (objective - bound) / max(abs(objective), 1e-9)
     state = "optimal" if gap <= gap_limit + 1e-12 else "feasible"
@@ -556,43 +395,6 @@ def _lower_bound(hm: HighsModel) -> float:
 
 def _objective(hm: HighsModel, x: np.ndarray) -> float:
     return float(hm.current_cost @ x) + hm.objective_offset
-
-
-def _fix_by_unit(
-    model: PlanModel, hm: HighsModel, unit_models: UnitModels, deadline: float, gap: float, progress: Progress
-) -> tuple[np.ndarray | None, tuple[int, ...]]:
-    """Fix every unit's whole numbers on its own: first each within its reservation of the shared rows, then the
-    units that could not, drawing on the common pool (see :class:`Pool`)."""
-    x = hm.values()
-    pool = unit_models.reserve(x)
-    period_of = np.full(len(hm.columns), -1, dtype=np.int64)
-    for t, cols in period_columns(model, hm).items():
-        period_of[cols] = t
-    seat = np.zeros(len(hm.columns), dtype=bool)
-    seat[[hm.index[v.name] for v in model.seats.values() if v.name in hm.index]] = True
-    plan = x.copy()
-    units = list(unit_models.columns_of)
-    waiting: list[str] = []
-    for unit in units:
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0:
-            return None, ()
-        values = unit_models.plan_unit(unit, x, pool, period_of, seat, gap, max(min(5.0, remaining), 0.2), True)
-        if values is None:
-            waiting.append(unit)
-            continue
-        unit_models.draw(pool, unit, values)
-        plan[unit_models.columns_of[unit]] = values
-    progress(f"units fixed within their reservation and the common room: {len(units) - len(waiting)} of {len(units)}")
-    for unit in waiting:
-        # Then the others, each in the room the rest of the plan leaves as it stands now.
-        remaining = deadline - time.perf_counter()
-        values = unit_models.plan_unit(unit, plan, None, period_of, seat, gap, max(min(5.0, remaining), 0.2))
-        if values is None:
-            progress(f"unit {unit}: no whole-number plan in the room the other units leave")
-            return None, ()
-        plan[unit_models.columns_of[unit]] = values
-    return plan, ()
 
 
 def _fix_by_period(
