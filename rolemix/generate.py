@@ -54,9 +54,11 @@ from rolemix.workbook.example import (
     ENGINEERING_COPILOT,
     ENTERPRISE,
     EXECUTIVE,
+    FIRST_PERIOD,
     INSIDE_SALES_REP,
     MID_MARKET,
     PARTNERS,
+    PERIOD_LENGTH,
     RELATIONSHIP,
     SALES_COPILOT,
     SALES_MANAGER,
@@ -64,6 +66,7 @@ from rolemix.workbook.example import (
     SOLUTION_ENGINEER,
     TECHNICAL,
     TRANSACTIONAL,
+    settings_rows,
 )
 from rolemix.workbook.example import EFFECTIVENESS as EXAMPLE_EFFECTIVENESS
 from rolemix.workbook.example import WORK_TYPE_FACTS as EXAMPLE_WORK_TYPE_FACTS
@@ -75,8 +78,6 @@ PUBLIC_SECTOR = "Public sector"
 STRATEGIC = "Strategic"
 DIGITAL_NATIVES = "Digital natives"
 
-PERIOD_LENGTH = "quarter"
-FIRST_PERIOD = "2027-Q1"
 
 #: Default size: the sales organisation of the field facts (about 62,000 sellers).
 DEFAULT_EMPLOYEES = 62_000
@@ -796,20 +797,9 @@ def generate_rows(
     ramps.update(dict.fromkeys(copilots, copilot_adoption(periods)))
 
     return {
-        "Settings": {
-            "Plan name": f"Synthetic sales organisation: {employees:,} people, seed {seed}",
-            "Period length": PERIOD_LENGTH,
-            "Periods": periods,
-            "First period": FIRST_PERIOD,
-            "Currency": "USD",
-            "Objective": "least cost",
-            "Priority tolerance": 0.0,
-            "Whole people": "yes",
-            "Time limit": SOLVER_TIME_LIMIT,
-            "Gap": SOLVER_GAP,
-            "Discount rate": 0.0,
-            "Solver": "highs",
-        },
+        "Settings": settings_rows(
+            f"Synthetic sales organisation: {employees:,} people, seed {seed}", periods, SOLVER_TIME_LIMIT, SOLVER_GAP
+        ),
         "Roles": _role_rows(role_names, headcount_by_role),
         "Units": [
             {"Unit": unit_name(region, segment), "Region": region, "Segment": segment}

@@ -291,6 +291,24 @@ def _demand_rows(headcount: list[dict[str, object]]) -> list[dict[str, object]]:
     return rows
 
 
+def settings_rows(plan_name: str, periods: int, time_limit: float, gap: float) -> dict[str, object]:
+    """The Settings sheet of a quarterly plan from 2027-Q1 solved for least cost with whole people."""
+    return {
+        "Plan name": plan_name,
+        "Period length": PERIOD_LENGTH,
+        "Periods": periods,
+        "First period": FIRST_PERIOD,
+        "Currency": "USD",
+        "Objective": "least cost",
+        "Priority tolerance": 0.0,
+        "Whole people": "yes",
+        "Time limit": time_limit,
+        "Gap": gap,
+        "Discount rate": 0.0,
+        "Solver": "highs",
+    }
+
+
 def salary_bill_per_quarter(headcount: list[dict[str, object]]) -> float:
     """Today's salary bill for one quarter: the sum of count x loaded cost (or override) / 4."""
     total = 0.0
@@ -329,20 +347,7 @@ def example_rows() -> dict[str, object]:
     labels = period_labels(FIRST_PERIOD, PERIODS, PERIOD_LENGTH)
     budget = round(salary_bill_per_quarter(headcount) * BUDGET_HEADROOM / BUDGET_ROUNDING) * BUDGET_ROUNDING
     return {
-        "Settings": {
-            "Plan name": f"{COMPANY}: sales organisation 2027-2028",
-            "Period length": PERIOD_LENGTH,
-            "Periods": PERIODS,
-            "First period": FIRST_PERIOD,
-            "Currency": "USD",
-            "Objective": "least cost",
-            "Priority tolerance": 0.0,
-            "Whole people": "yes",
-            "Time limit": SOLVER_TIME_LIMIT,
-            "Gap": SOLVER_GAP,
-            "Discount rate": 0.0,
-            "Solver": "highs",
-        },
+        "Settings": settings_rows(f"{COMPANY}: sales organisation 2027-2028", PERIODS, SOLVER_TIME_LIMIT, SOLVER_GAP),
         "Roles": [
             {
                 "Role": role,
