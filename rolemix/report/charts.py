@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from openpyxl.chart import BarChart, Reference
+from openpyxl.chart import BarChart, LineChart, Reference, ScatterChart
 from openpyxl.chart.legend import LegendEntry
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -53,16 +53,11 @@ SERVED_TITLE = "Demand served by source per period"
 BRIDGE_TITLE = "Cost bridge: do-nothing baseline to plan"
 
 
-def _stacked_columns(title: str, y_title: str, x_title: str) -> BarChart:
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    # Without a full overlap Excel draws stacked series side by side.
-    chart.overlap = 100
-    chart.gapWidth = 60
+def frame_chart(chart: BarChart | LineChart | ScatterChart, title: str, x_title: str, y_title: str) -> None:
+    """Title, axis titles, thousands on the value axis, axes shown, 16:9 slide size, legend below."""
     chart.title = title
-    chart.y_axis.title = y_title
     chart.x_axis.title = x_title
+    chart.y_axis.title = y_title
     chart.y_axis.number_format = "#,##0"
     # openpyxl 3.1 leaves `delete` unset, which some viewers read as "hide the axis".
     chart.x_axis.delete = False
@@ -71,6 +66,16 @@ def _stacked_columns(title: str, y_title: str, x_title: str) -> BarChart:
     chart.height = CHART_HEIGHT_CM
     if chart.legend is not None:
         chart.legend.position = "b"
+
+
+def _stacked_columns(title: str, y_title: str, x_title: str) -> BarChart:
+    chart = BarChart()
+    chart.type = "col"
+    chart.grouping = "stacked"
+    # Without a full overlap Excel draws stacked series side by side.
+    chart.overlap = 100
+    chart.gapWidth = 60
+    frame_chart(chart, title, x_title, y_title)
     return chart
 
 

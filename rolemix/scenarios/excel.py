@@ -36,6 +36,7 @@ from rolemix.report.cells import (
     text_cell,
     write_table,
 )
+from rolemix.report.charts import frame_chart
 from rolemix.report.figures import role_colours
 from rolemix.report.files import write_atomically
 from rolemix.results import COST_COMPONENTS, COST_LABELS, PlanResult
@@ -44,9 +45,7 @@ from rolemix.scenarios.frontier import Frontier
 from rolemix.scenarios.kpis import Kpis, Measure, measures
 from rolemix.scenarios.sweep import Sweep, value_text
 
-#: 16:9 charts, as on the plan workbook's Charts sheet (centimetres).
-CHART_WIDTH_CM = 24.0
-CHART_HEIGHT_CM = 13.5
+#: Rows a 16:9 chart (sized by rolemix.report.charts.frame_chart) takes on the sheet.
 ROWS_PER_CHART = 28
 
 #: Longest Excel sheet name.
@@ -107,20 +106,6 @@ def _why(kpis: Kpis) -> str:
     return kpis.message
 
 
-def _chart_axes(chart: BarChart | LineChart | ScatterChart, title: str, x_title: str, y_title: str) -> None:
-    chart.title = title
-    chart.x_axis.title = x_title
-    chart.y_axis.title = y_title
-    chart.y_axis.number_format = "#,##0"
-    # openpyxl 3.1 leaves `delete` unset, which some viewers read as "hide the axis".
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.width = CHART_WIDTH_CM
-    chart.height = CHART_HEIGHT_CM
-    if chart.legend is not None:
-        chart.legend.position = "b"
-
-
 def _columns_chart(title: str, x_title: str, y_title: str, stacked: bool) -> BarChart:
     chart = BarChart()
     chart.type = "col"
@@ -129,7 +114,7 @@ def _columns_chart(title: str, x_title: str, y_title: str, stacked: bool) -> Bar
         # Without a full overlap Excel draws stacked series side by side.
         chart.overlap = 100
     chart.gapWidth = 60
-    _chart_axes(chart, title, x_title, y_title)
+    frame_chart(chart, title, x_title, y_title)
     return chart
 
 
@@ -434,7 +419,7 @@ def write_frontier_workbook(frontier: Frontier, path: str | Path, *, inputs: Seq
     assert block is not None
     chart = ScatterChart()
     chart.scatterStyle = "lineMarker"
-    _chart_axes(chart, "Cost versus layoffs", "Layoffs over the horizon", f"{frontier.cost_label} ({currency})")
+    frame_chart(chart, "Cost versus layoffs", "Layoffs over the horizon", f"{frontier.cost_label} ({currency})")
     chart.x_axis.number_format = "#,##0"
     x_values = Reference(ws, min_col=block.first_column + 2, min_row=block.first_row, max_row=block.last_row)
     y_values = Reference(ws, min_col=block.first_column + 3, min_row=block.header_row, max_row=block.last_row)
@@ -494,7 +479,7 @@ def write_sweep_workbook(sweep: Sweep, path: str | Path, *, inputs: Sequence[str
     categories = _categories(ws, block)
 
     chart = LineChart()
-    _chart_axes(chart, "End headcount by role", sweep.parameter, "People at the end of the horizon")
+    frame_chart(chart, "End headcount by role", sweep.parameter, "People at the end of the horizon")
     first, last = column_of[f"end_headcount.{roles[0]}"], column_of[f"end_headcount.{roles[-1]}"]
     chart.add_data(_table_data(ws, block, first, last), titles_from_data=True)
     chart.set_categories(categories)
@@ -504,7 +489,7 @@ def write_sweep_workbook(sweep: Sweep, path: str | Path, *, inputs: Sequence[str
     ws.add_chart(chart, f"A{chart_row}")
 
     chart = LineChart()
-    _chart_axes(chart, "Total cost", sweep.parameter, f"Total cost ({currency})")
+    frame_chart(chart, "Total cost", sweep.parameter, f"Total cost ({currency})")
     chart.add_data(_table_data(ws, block, column_of["total_cost"], column_of["total_cost"]), titles_from_data=True)
     chart.set_categories(categories)
     _style_series(chart, ["4472C4"])
