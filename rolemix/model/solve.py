@@ -139,8 +139,6 @@ def _read_highs(model: PlanModel, runtime: float, mip: bool) -> _Run:
     if status == ms.kOptimal:
         st: Status = "optimal"
         term = "optimal"
-        if not is_mip:
-            bound = objective
     elif status in (ms.kTimeLimit, ms.kInterrupt, ms.kIterationLimit, ms.kSolutionLimit):
         st = "feasible" if has_solution else "no plan"
         term = "time limit"
@@ -150,12 +148,10 @@ def _read_highs(model: PlanModel, runtime: float, mip: bool) -> _Run:
         st, term = "unbounded", "unbounded"
     else:
         st, term = "error", h.modelStatusToString(status)
-    if st in ("optimal", "feasible") and objective is not None and bound is not None and math.isfinite(bound):
-        gap = _gap(objective, bound)
-    else:
-        gap = None
-        if st in ("infeasible", "no plan", "error", "unbounded"):
-            bound = None if bound is None or not math.isfinite(bound) else bound
+    if bound is not None and not math.isfinite(bound):
+        bound = None  # no bound proven yet
+    proven = st in ("optimal", "feasible")
+    gap = _gap(objective, bound) if proven and objective is not None and bound is not None else None
     return _Run(st, term, objective, bound, gap, runtime)
 
 
