@@ -347,9 +347,19 @@ class _Checker:
     def check_capacity(self) -> None:
         """Ramping, capacity hours, reduced hours and seats within headcount, allocation within capacity.
 
-        ``Cap = h (N - (1-rho) Ramping - (1-fte) Red) + sum_c h uplift_c adopt_c Seats_c`` and
-        ``allocated + surplus FTE x h = Cap``.
+        ``Cap = h (N - (1-rho) Ramping - (1-fte) Red) + sum_c h uplift_c adopt_c Seats_c - Coaching`` and
+        ``allocated + surplus FTE x h = Cap``, where ``Coaching`` is ``coaching hours x people in training``
+        (the starts of the last ``d`` periods) summed over the paths into the role.
         """
+        coaching: dict[Key3, float] = defaultdict(float)
+        for path in self.pi.paths:
+            if path.duration <= 0 or path.coaching_hours <= 0:
+                continue
+            for unit in self.units:
+                for t in self.periods:
+                    first = max(1, t - path.duration + 1)
+                    training = sum(self.started(path.name, unit, s) for s in range(first, t + 1))
+                    coaching[path.to_role, unit, t] += path.coaching_hours * training
         allocated: dict[Key3, float] = defaultdict(float)
         for (unit, work, t), cov in self.coverage.items():
             for role_name, hours in cov.served_by_role:
@@ -374,16 +384,20 @@ class _Checker:
                 )
             present = row.end - (1.0 - role.ramp_productivity) * ramping
             present -= (1.0 - role.reduced_hours_fte) * row.reduced_hours
-            base = hours * present
-            scale = hours * row.end
+            coached = coaching.get(key, 0.0)
+            base = hours * present - coached
+            scale = max(hours * row.end, coached)
             copilots = self.copilots_of.get(role_name, [])
+            sources = "headcount, ramping, reduced hours and copilot seats"
+            if coached:
+                sources = "headcount, ramping, reduced hours, copilot seats and coaching"
             if len(copilots) <= 1:
                 uplift = sum(hours * c.uplift * c.adoption[t - 1] * row.copilot_seats for c in copilots)
                 expected = base + uplift
                 if self.differ(row.capacity_hours, expected, scale, uplift):
                     self.say(
-                        f"{where}: capacity is {number(row.capacity_hours)} hours, but headcount, ramping, "
-                        f"reduced hours and copilot seats give {number(expected)}."
+                        f"{where}: capacity is {number(row.capacity_hours)} hours, but {sources} give "
+                        f"{number(expected)}."
                     )
             else:
                 # Seats are reported per role, not per copilot: the uplift can only be bounded.
@@ -393,8 +407,13 @@ class _Checker:
                 if self.above(low, row.capacity_hours, scale) or self.above(row.capacity_hours, high, scale):
                     self.say(
                         f"{where}: capacity is {number(row.capacity_hours)} hours, outside the {number(low)} to "
-                        f"{number(high)} hours that headcount, ramping, reduced hours and copilot seats allow."
+                        f"{number(high)} hours that {sources} allow."
                     )
+            if coached > 0 and self.negative(row.capacity_hours):
+                self.say(
+                    f"{where}: the people in training on paths into {role_name} need {number(coached)} coaching "
+                    f"hours, more than the {number(row.capacity_hours + coached)} hours its people give."
+                )
             on_board = f"the {people(row.end)} on board"
             if self.above(row.reduced_hours, row.end):
                 self.say(f"{where}: {people(row.reduced_hours)} on reduced hours, more than {on_board}.")

@@ -132,6 +132,8 @@ class ReskillPath:
     non_completers: Literal["return", "leave"] = "return"
     seats_per_period: float | None = None
     cap_share_of_target: float | None = None
+    #: Hours of the to-role's time (same unit) each person in training needs per period.
+    coaching_hours: float = 0.0
     min_skills: tuple[tuple[str, float], ...] = ()
     eligible: tuple[tuple[str, float], ...] | None = None
 

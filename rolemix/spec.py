@@ -509,6 +509,17 @@ RESKILL_PATHS = SheetSpec(
             minimum=0,
             maximum=120,
         ),
+        Field(
+            "Coaching hours",
+            "coaching_hours",
+            "hours",
+            "Hours of the To role's time each person in training needs in each period (coaching, supervision), "
+            "given by people of the To role in the same unit. Only paths with a Duration of 1 or more have people "
+            "in training.",
+            unit="hours per person in training per period",
+            default=0.0,
+            minimum=0.0,
+        ),
         _share(
             "Completion rate",
             "completion_rate",

@@ -25,8 +25,8 @@ def model() -> PlanModel:
         start=(cohort("Seller", "North", 20, under_one_year=4), cohort("Engineer", "North", 2, cost=2400.0)),
         demand={("North", "sales", t): 1500.0 for t in (1, 2)},
         paths=(ReskillPath("Up", "Seller", "Engineer", cost_per_person=70.0, duration=1, completion_rate=0.8,
-                           seats_per_period=3.0, cap_share_of_target=0.5, min_skills=(("Tech", 3.0),),
-                           eligible=(("North", 6.0),)),),
+                           seats_per_period=3.0, cap_share_of_target=0.5, coaching_hours=15.0,
+                           min_skills=(("Tech", 3.0),), eligible=(("North", 6.0),)),),
         sources=(source(share=0.4, adoption=(0.5, 1.0), cost_per_unit=90.0, hours_per_unit=120.0, max_units=9.0),),
         copilots=(Copilot("Pilot", "Seller", 8.0, 0.2, (0.5, 1.0)),),
         ratios=(Ratio("SMB", "Engineer", "Seller", minimum=0.1, maximum=2.0),),
@@ -63,6 +63,19 @@ def test_capacity_with_ramp_and_copilot(model: PlanModel) -> None:
     })
     assert low == up == 0.0
     assert coefficients(model, "seats_within_c0_u0_t1")[0] == {"Seats_c0_u0_t1": 1.0, "N_r0_u0_t1": -1.0}
+
+
+def test_capacity_gives_coaching_to_people_in_training(model: PlanModel) -> None:
+    # Engineers (the path's target) give 15 hours per person in training on the one-period path, in the period of
+    # the start only; the sellers' rows (the from-role) carry no coaching.
+    coefs, low, up = coefficients(model, "capacity_r1_u0_t1")
+    assert coefs == pytest.approx({"A_r1_u0_w0_t1": 1.0, "I_r1_u0_t1": 1.0, "N_r1_u0_t1": -100.0, "X_p0_u0_t1": 15.0})
+    assert low == up == 0.0
+    coefs, _, _ = coefficients(model, "capacity_r1_u0_t2")
+    assert coefs["X_p0_u0_t2"] == pytest.approx(15.0) and "X_p0_u0_t1" not in coefs
+    assert not any(name.startswith("X_") for name in coefficients(model, "capacity_r0_u0_t1")[0])
+    # A row rounding can break: the rounding repair of large plans may relax it.
+    assert any(row.name == "capacity_r1_u0_t1" for row, _ in model.unit_rows)
 
 
 def test_coverage_and_external(model: PlanModel) -> None:

@@ -318,6 +318,25 @@ def test_reskilling_flows_in_the_plan_rows(rich: PlanResult) -> None:
     ]
 
 
+def test_capacity_gives_coaching_hours_to_people_in_training(rich: PlanResult) -> None:
+    # 2 sellers are in training in 2027; with 10 coaching hours each the engineers' 300 hours leave 280.
+    path = rich.plan_input.paths[0]
+    assert check_plan(with_input(rich, paths=(replace(path, coaching_hours=10.0),))) == [
+        "Engineer in North, 2027: capacity is 300 hours, but headcount, ramping, reduced hours, copilot seats and "
+        "coaching give 280.",
+    ]
+    # Rows that add up, but 200 coaching hours for each of the 2 in training are more than the engineers have.
+    heavy = with_input(rich, paths=(replace(path, coaching_hours=200.0),))
+    heavy = with_row(heavy, "Engineer", 1, capacity_hours=-100.0)
+    assert check_plan(heavy) == [
+        "Engineer in North, 2027: the people in training on paths into Engineer need 400 coaching hours, more than "
+        "the 300 hours its people give.",
+        "Engineer in North, 2027: 300 hours allocated plus 0 surplus FTE (0 hours) do not add up to the capacity of "
+        "-100 hours.",
+        "Engineer in North, 2027: 300 hours allocated exceed the capacity of -100 hours.",
+    ]
+
+
 def test_external_hours_beyond_units(rich: PlanResult) -> None:
     tampered = with_coverage(rich, "sales", 1, served_by_source=(("Agent", 350.0),), unmet=340.0)
     assert check_plan(tampered) == [
@@ -508,6 +527,7 @@ def plan_inputs(draw: st.DrawFn) -> PlanInput:
                     non_completers=draw(st.sampled_from(["return", "leave"])),
                     seats_per_period=draw(maybe_none(st.integers(0, 4).map(float))),
                     cap_share_of_target=draw(maybe_none(st.sampled_from([0.5, 1.0]))),
+                    coaching_hours=draw(st.sampled_from([0.0, 0.0, 10.0, 40.0])),
                     eligible=draw(maybe_none(st.just(tuple((u.name, float(draw(st.integers(0, 5)))) for u in units)))),
                 )
             )

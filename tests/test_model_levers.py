@@ -11,7 +11,7 @@ import pytest
 from planfactory import cohort, plan, role, source
 
 from rolemix.errors import InfeasiblePlan
-from rolemix.inputs import Copilot, Ratio, ReskillPath, Unit
+from rolemix.inputs import Copilot, PlanInput, Ratio, ReskillPath, Unit
 from rolemix.model import SolveOptions, do_nothing, solve_plan
 from rolemix.model.data import per_period_rate
 
@@ -193,6 +193,51 @@ def test_reskilling_duration_pays_salary_without_capacity() -> None:
     period1 = [r for r in result.reskilling if r.period == 1][0]
     assert period1.started == 5 and period1.in_training == 5
     assert result.outcome.objective == pytest.approx(500 * 1000 + 5 * 1200 + 500 + 5 * 1200)
+
+
+def test_coaching_hours_come_off_the_target_roles_capacity() -> None:
+    # Two yearly periods. 10 idle sellers (free to lay off), 5 engineers (no hires, laying one off costs 10,000),
+    # technical demand of 500 hours in period 1 and 1,000 in period 2 (unmet hours cost 1,000 each). A one-period
+    # path (fee 100) needs 20 hours of an engineer's coaching for each person in training.
+    # Best: 5 sellers start in period 1 and arrive for period 2 (10 engineers, 1,000 hours); the other 5 sellers are
+    # laid off. Each starter is worth 100 hours of period-2 demand (100,000) and costs 100 + 1,200 (salary while in
+    # training) + 1,200 (salary as an engineer) + 20 coaching hours (20 x 1,000 when they leave demand unmet).
+    # Period 1 with 500 hours of demand: the 5 engineers give 500 hours, 100 of them coaching: 100 hours unmet.
+    #   5 x 1,200 engineers + 5 x 1,200 in training + 5 x 100 fees + 100 x 1,000 unmet + 10 x 1,200 engineers
+    #   = 6,000 + 6,000 + 500 + 100,000 + 12,000 = 124,500.
+    # Period 1 with 400 hours of demand: coaching takes the 100 idle hours and costs nothing: 24,500.
+    from rolemix.checker import check_plan
+    from rolemix.inputs import WorkType
+
+    def coached(period1_hours: float) -> PlanInput:
+        return plan(
+            roles=(role("Seller"), role("Engineer", hires_cap=0.0, severance=10_000.0)),
+            work_types=(
+                WorkType("sales", unmet_penalty_per_hour=1000.0),
+                WorkType("technical", unmet_penalty_per_hour=1000.0),
+            ),
+            effectiveness=(("Seller", "sales", 1.0), ("Engineer", "technical", 1.0)),
+            start=(cohort("Seller", "North", 10), cohort("Engineer", "North", 5)),
+            demand={("North", "technical", 1): period1_hours, ("North", "technical", 2): 1000.0},
+            paths=(_reskill_plan(duration=1, coaching_hours=20.0),),
+            periods=2,
+        )
+
+    busy = solve_plan(coached(500.0))
+    assert busy.total_reskilled == 5
+    assert busy.outcome.objective == pytest.approx(124_500.0, rel=1e-9)
+    assert busy.unmet_hours == pytest.approx(100.0)
+    engineers = {row.period: row for row in busy.plan if row.role == "Engineer"}
+    assert engineers[1].capacity_hours == pytest.approx(500.0 - 5 * 20.0)
+    assert engineers[1].allocated_hours == pytest.approx(400.0)
+    assert engineers[2].capacity_hours == pytest.approx(1000.0)  # nobody in training in period 2
+    assert check_plan(busy) == []
+
+    idle = solve_plan(coached(400.0))
+    assert idle.total_reskilled == 5
+    assert idle.outcome.objective == pytest.approx(24_500.0, rel=1e-9)
+    assert idle.unmet_hours == pytest.approx(0.0)
+    assert check_plan(idle) == []
 
 
 def test_reskilling_seats_cap_target_and_eligibility() -> None:

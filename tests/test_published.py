@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pulp
 import pytest
 
 from rolemix.checker import check_plan
 from rolemix.inputs import PlanInput
 from rolemix.model import SolveOptions, solve_plan
+from rolemix.model.data import per_period_rate
 from rolemix.results import PlanResult
 from rolemix.workbook.reader import read_plan_input
 
@@ -121,3 +123,89 @@ def test_williams_least_cost(least_cost: PlanResult) -> None:
     assert round(least_cost.total_layoffs, 1) == REDUNDANCIES_AT_LEAST_COST
     assert round(least_cost.total_layoffs - FEWEST_REDUNDANCIES, 1) == ADDITIONAL_REDUNDANCIES
     assert check_plan(least_cost) == []
+
+
+# W. L. Winston, Operations Research: Applications and Algorithms, 4th ed., section 3.12, example 14 (CSL):
+# trainees need 50 hours of an experienced technician's supervision (see winston_csl/SOURCE.md).
+WINSTON = DATA / "winston_csl" / "winston_csl.xlsx"
+CSL_LEAST_COST = 593_777  # "z = $593,777", rounded to the dollar
+CSL_DEMAND = (6000.0, 7000.0, 8000.0, 9500.0, 11000.0)
+CSL_TRAINEES = (0.0, 8.45, 11.45, 9.52, 0.0)  # x_1..x_5 as published
+CSL_TECHNICIANS = (50.0, 47.5, 53.58, 62.35, 68.75)  # y_1..y_5 as published
+
+
+def csl_lp() -> tuple[float, tuple[float, ...], tuple[float, ...]]:
+    """Winston's LP exactly as published, in PuLP: the optimum, x_1..x_5 and y_1..y_5."""
+    months = range(len(CSL_DEMAND))
+    lp = pulp.LpProblem("csl", pulp.LpMinimize)
+    x = [lp.add_variable(f"x{t + 1}", lowBound=0) for t in months]
+    y = [lp.add_variable(f"y{t + 1}", lowBound=0) for t in months]
+    lp += pulp.lpSum(2000 * y[t] + 1000 * x[t] for t in months)
+    for t in months:
+        lp += 160 * y[t] - 50 * x[t] >= CSL_DEMAND[t]
+        lp += y[t] == (50 if t == 0 else 0.95 * y[t - 1] + x[t - 1])
+    lp.solve(pulp.HiGHS(msg=False) if pulp.HiGHS().available() else pulp.PULP_CBC_CMD(msg=False))
+    assert pulp.LpStatus[lp.status] == "Optimal"
+    value = pulp.value(lp.objective)
+    assert value is not None
+    return float(value), tuple(float(v.varValue or 0.0) for v in x), tuple(float(v.varValue or 0.0) for v in y)
+
+
+@pytest.fixture(scope="module")
+def csl() -> PlanInput:
+    return read_plan_input(WINSTON)
+
+
+@pytest.fixture(scope="module")
+def csl_plan(csl: PlanInput) -> PlanResult:
+    return solve_plan(csl, FRACTIONAL)
+
+
+def test_winston_workbook_reads_as_the_source(csl: PlanInput) -> None:
+    assert csl.settings.objective == ("cost",)
+    assert csl.settings.periods_per_year == 12 and csl.periods == 5
+    technician, trainee = csl.roles
+    assert (technician.name, technician.loaded_cost_per_year / 12, technician.hours_per_period) == (
+        "Technician", 2000.0, 160.0
+    )
+    assert per_period_rate(technician.attrition_per_year, 12) == pytest.approx(0.05, rel=1e-12)
+    assert (technician.first_year_attrition_per_year, technician.hires_cap) == (0.0, 0.0)
+    assert (trainee.name, trainee.loaded_cost_per_year / 12, trainee.hours_per_period) == ("Trainee", 1000.0, 0.0)
+    assert [(c.role, c.count, c.under_one_year) for c in csl.start] == [("Technician", 50.0, 50.0)]
+    assert tuple(d.hours for d in csl.demand) == CSL_DEMAND
+    (path,) = csl.paths
+    assert (path.from_role, path.to_role, path.duration, path.completion_rate, path.coaching_hours) == (
+        "Trainee", "Technician", 1, 1.0, 50.0
+    )
+
+
+def test_winston_independent_lp_reproduces_the_published_optimum() -> None:
+    value, trainees, technicians = csl_lp()
+    assert round(value) == CSL_LEAST_COST
+    assert tuple(round(v, 2) for v in trainees) == CSL_TRAINEES
+    assert tuple(round(v, 2) for v in technicians) == CSL_TECHNICIANS
+
+
+def test_winston_least_cost(csl_plan: PlanResult) -> None:
+    outcome = csl_plan.outcome
+    assert outcome.status == "optimal"
+    assert outcome.objective == pytest.approx(CSL_LEAST_COST, rel=1e-6)
+    assert outcome.objective == pytest.approx(csl_lp()[0], rel=1e-9)
+    assert round(csl_plan.total_cost) == CSL_LEAST_COST
+    assert check_plan(csl_plan) == []
+
+
+def test_winston_plan_as_published(csl_plan: PlanResult) -> None:
+    rows = {(row.role, row.period): row for row in csl_plan.plan}
+    months = range(1, 6)
+    assert tuple(round(rows["Technician", t].end, 2) for t in months) == CSL_TECHNICIANS
+    started = {r.period: r.started for r in csl_plan.reskilling}
+    assert tuple(round(started[t], 2) for t in months) == CSL_TRAINEES
+    assert tuple(round(rows["Trainee", t].hires, 2) for t in months) == CSL_TRAINEES
+    # Trainees are hired and start training in the same month: nobody waits as a Trainee.
+    assert all(abs(rows["Trainee", t].end) < 1e-9 for t in months)
+    # Supervision: 50 hours per trainee come off the technicians' 160 hours each, and what is left covers demand.
+    for t in months:
+        capacity = 160 * rows["Technician", t].end - 50 * started[t]
+        assert rows["Technician", t].capacity_hours == pytest.approx(capacity, rel=1e-9)
+        assert rows["Technician", t].allocated_hours == pytest.approx(CSL_DEMAND[t - 1], rel=1e-9)

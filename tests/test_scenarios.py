@@ -399,6 +399,8 @@ def test_problems_in_an_extended_file_name_that_file(tmp_path: Path, example: Pl
         ("{sheet: Capacity, key: Channel partners, column: Max units, value: null}", [".sources[1].max_units"]),
         ("{sheet: ReskillPaths, key: AE to solution engineer, column: Seats per period, value: 60}",
          [".paths[0].seats_per_period"]),
+        ("{sheet: ReskillPaths, key: AE to solution engineer, column: Coaching hours, value: 20}",
+         [".paths[0].coaching_hours"]),
     ],
 )
 def test_a_scenario_that_changes_one_value_changes_only_that_value(

@@ -438,6 +438,20 @@ CELL_CASES: list[tuple[str, int, str, object, str]] = [
         "ReskillPaths, row 2, column 'Non-completers': found 'stay', expected one of 'return', 'leave'",
     ),
     (
+        "ReskillPaths",
+        0,
+        "Coaching hours",
+        -5,
+        "ReskillPaths, row 2, column 'Coaching hours': found -5, expected at least 0",
+    ),
+    (
+        "ReskillPaths",
+        1,
+        "Coaching hours",
+        "lots",
+        "ReskillPaths, row 3, column 'Coaching hours': found 'lots', expected a number",
+    ),
+    (
         "Capacity",
         0,
         "Kind",

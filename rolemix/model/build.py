@@ -16,6 +16,7 @@ from typing import Literal
 
 import pulp
 
+from rolemix.inputs import ReskillPath
 from rolemix.model.data import ModelData
 from rolemix.results import COST_COMPONENTS
 
@@ -83,7 +84,8 @@ class PlanModel:
     cost_constant: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
     policies: list[PolicyRow] = field(default_factory=list)
     #: Rows of one unit that rounding can break (headcount accounting, must-meet coverage, seats and reduced
-    #: hours within headcount), with their unit: the rounding repair of large plans may relax them to find the culprits.
+    #: hours within headcount, capacity that gives coaching hours), with their unit: the rounding repair of large
+    #: plans may relax them to find the culprits.
     unit_rows: list[tuple[pulp.LpConstraint, str]] = field(default_factory=list)
     integers: list[pulp.LpVariable] = field(default_factory=list)
     #: The organisation unit of every variable (by name).
@@ -369,14 +371,17 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
 
     In words: productive hours of the people on board, less what ramping hires
     and people on reduced hours do not deliver, plus the copilot uplift of
-    seated people at this period's adoption, are either spent on a kind of work
-    or left idle (surplus).
+    seated people at this period's adoption, less the coaching hours people in
+    training on paths into the role need from it in the same unit, are either
+    spent on a kind of work or left idle (surplus).
 
     .. math::
         \\sum_w A_{r,u,w,t} + I_{r,u,t} = h_r \\big(N_{r,u,t} - (1-\\rho_r) Ramping_{r,u,t}
             - (1-fte_r) Red_{r,u,t}\\big) + \\sum_{c: r(c)=r} h_r\\, uplift_c\\, adopt_{c,t}\\, Seats_{c,u,t}
+            - \\sum_{p: g(p)=r} coach_p\\, Train_{p,u,t}
 
-    Also :math:`Red_{r,u,t} \\le N_{r,u,t}` and :math:`Seats_{c,u,t} \\le N_{r(c),u,t}`.
+    where :math:`Train_{p,u,t}` are the starts of the last :math:`d_p` periods (nobody is in training on a
+    path of duration 0).  Also :math:`Red_{r,u,t} \\le N_{r,u,t}` and :math:`Seats_{c,u,t} \\le N_{r(c),u,t}`.
     """
     d = m.data
     copilots_of: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
@@ -385,6 +390,10 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
     works_by_role: dict[str, list[str]] = defaultdict(list)
     for role_key, work in d.effectiveness:
         works_by_role[role_key].append(work)
+    coached_by: dict[str, list[ReskillPath]] = defaultdict(list)
+    for path in d.paths:
+        if path.duration > 0 and path.coaching_hours > 0:
+            coached_by[path.to_role].append(path)
     for (role_name, unit, t), n in m.headcount.items():
         role = d.roles[role_name]
         ri, ui = pos.role[role_name], pos.unit[unit]
@@ -421,7 +430,15 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
                 0.0,
             )
             m.unit_rows.append((within, unit))
-        m.add(f"capacity_r{ri}_u{ui}_t{t}", linear(pairs), pulp.LpConstraintEQ, 0.0)
+        coaching: Pairs = [
+            (v, c * path.coaching_hours)
+            for path in coached_by.get(role_name, [])
+            for v, c in training_pool(m, path.name, unit, t, path.duration)
+        ]
+        row = m.add(f"capacity_r{ri}_u{ui}_t{t}", linear([*pairs, *coaching]), pulp.LpConstraintEQ, 0.0)
+        if coaching:
+            # Rounding starts up takes coaching hours the row may not have: the rounding repair may relax it.
+            m.unit_rows.append((row, unit))
 
 
 def add_external(m: PlanModel, pos: _Positions) -> None:

@@ -48,6 +48,7 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
     arrive: dict[tuple[str, str, int], float] = defaultdict(float)
     back: dict[tuple[str, str, int], float] = defaultdict(float)
     in_training: dict[tuple[str, str, int], float] = defaultdict(float)
+    coaching: dict[tuple[str, str, int], float] = defaultdict(float)
     reskill_rows: list[ReskillRow] = []
     for path in d.paths:
         for unit in d.units:
@@ -65,6 +66,7 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                 arrive[path.to_role, unit, t] += completed
                 back[path.from_role, unit, t] += returned
                 in_training[path.from_role, unit, t] += pool
+                coaching[path.to_role, unit, t] += path.coaching_hours * pool
                 reskill_rows.append(
                     ReskillRow(
                         path.name, unit, t, started, completed, returned, left, pool, started * path.cost_per_person
@@ -98,6 +100,7 @@ def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
                     end - (1.0 - role.ramp_productivity) * ramping - (1.0 - role.reduced_hours_fte) * reduced
                 )
                 capacity += sum(hours * c.uplift * c.adoption[t - 1] * n for c, n in seated)
+                capacity -= coaching[key]  # hours the role gives people in training on paths into it
                 idle = _value(model.idle[key])
                 surplus_fte = idle / hours if hours > 0 else 0.0
                 salary = d.cost_per_year[role_name, unit] / ppy * (end + in_training[key])
