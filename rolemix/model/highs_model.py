@@ -48,6 +48,9 @@ class HighsModel:
         self.highs.setOptionValue("output_flag", False)
         if threads is not None:
             self.highs.setOptionValue("threads", threads)
+        # Devex pricing: re-solves after fixing many bounds at the headline size took 24 s instead of 39 s with
+        # the default dual steepest edge (docs/performance.md).
+        self.highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
         self.slack_columns = np.zeros(0, dtype=np.int32)
         self.slack_owner = np.zeros(0, dtype=np.int64)
         self.elastic_rows = 0
