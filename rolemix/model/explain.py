@@ -126,6 +126,7 @@ def binding_limits(
     duals = np.asarray(solution.row_dual, dtype=np.float64)
     reduced = np.asarray(solution.col_dual, dtype=np.float64)
     activity = np.asarray(solution.row_value, dtype=np.float64)
+    plan = np.asarray(solution.col_value, dtype=np.float64)
     row_of = {id(c): i for i, c in enumerate(hm.rows)}
     integer_columns = {int(c) for c in cols}
     limits: list[BindingLimit] = []
@@ -135,7 +136,7 @@ def binding_limits(
         scale = 1000.0 if row.measure == "money" else 1.0
         if row.family in ("ratio_min", "ratio_max"):
             per = [hm.index[v.name] for v, coef in row.constraint.items() if coef < 0]
-            scale = 0.01 * float(sum(hm.values()[per]))
+            scale = 0.01 * float(plan[per].sum())
         elif row.family == "human_share":
             scale = 0.01 * (row.rhs / row.limit if row.limit else 0.0)
         value = saving * scale
