@@ -64,3 +64,24 @@ def test_benchmark_smoke_writes_its_figures(tmp_path: Path) -> None:
         assert {"read", "validate", "build", "solve"} <= set(row["seconds"])
     table = (tmp_path / "out" / "bench.md").read_text()
     assert table.count("\n| 300 |") == 2
+
+
+def test_a_refused_bound_change_is_a_solver_failure_not_a_silent_no_op() -> None:
+    import numpy as np
+    import pulp
+
+    from rolemix.errors import SolverFailure
+    from rolemix.model.highs_model import HighsModel
+
+    problem = pulp.LpProblem("two", pulp.LpMinimize)
+    x = problem.add_variable("x", 0, 10)
+    y = problem.add_variable("y", 0, 10)
+    problem += x + y
+    problem += x + y >= 3
+    hm = HighsModel(problem, [])
+    hm.fix(np.array([0]), np.array([2.0]))
+    hm.run(solver="simplex")
+    assert hm.values().tolist() == [2.0, 1.0]
+    # HiGHS refuses an index set with a repeat and changes nothing: rolemix must not carry on as if it had.
+    with pytest.raises(SolverFailure, match="HiGHS refused a change of column bounds"):
+        hm.fix(np.array([1, 1]), np.array([1.0, 1.0]))

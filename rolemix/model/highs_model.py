@@ -16,6 +16,8 @@ import highspy
 import numpy as np
 import pulp
 
+from rolemix.errors import SolverFailure
+
 INF = highspy.kHighsInf
 
 
@@ -165,18 +167,24 @@ class HighsModel:
             kind = np.zeros(len(cols), dtype=np.uint8) if relax else np.ones(len(cols), dtype=np.uint8)
             self.highs.changeColsIntegrality(len(cols), cols, kind)
 
+    def _change_bounds(self, columns: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
+        # HiGHS refuses (with an error status, not an exception) an index set with repeats, and changes nothing.
+        status = self.highs.changeColsBounds(len(columns), columns.astype(np.int32), lower, upper)
+        if status == highspy.HighsStatus.kError:
+            raise SolverFailure(
+                "HiGHS refused a change of column bounds; this is a fault in rolemix, please report it."
+            )
+
     def fix(self, columns: np.ndarray, values: np.ndarray) -> None:
         """Fix ``columns`` at ``values`` (both bounds)."""
         if len(columns):
-            self.highs.changeColsBounds(len(columns), columns.astype(np.int32), values, values)
+            self._change_bounds(columns, values, values)
             self.current_lower[columns] = values
             self.current_upper[columns] = values
 
     def restore_bounds(self, columns: np.ndarray) -> None:
         if len(columns):
-            self.highs.changeColsBounds(
-                len(columns), columns.astype(np.int32), self.lower[columns], self.upper[columns]
-            )
+            self._change_bounds(columns, self.lower[columns], self.upper[columns])
             self.current_lower[columns] = self.lower[columns]
             self.current_upper[columns] = self.upper[columns]
 
