@@ -146,8 +146,13 @@ def binding_limits(
     return tuple(limits[:MAX_BINDING])
 
 
+def _period_words(row: PolicyRow, d: ModelData) -> str:
+    """The period a limit holds in, as a planner reads it."""
+    return d.label(row.period) if row.period is not None else "the horizon"
+
+
 def _limit(row: PolicyRow, value: float, currency: str, d: ModelData) -> BindingLimit:
-    period = d.label(row.period) if row.period is not None else "the horizon"
+    period = _period_words(row, d)
     head = _FAMILY_WORDS.get(row.family, row.family).format(period=period, subject=row.subject)
     if row.family in _RELAX_WORDS:
         tail = _RELAX_WORDS[row.family].format(amount=money(1000, currency), value=money(value, currency))
@@ -214,7 +219,7 @@ def diagnose_infeasibility(data: ModelData) -> tuple[str, tuple[str, ...]]:
 
 
 def _holding(row: PolicyRow, currency: str, d: ModelData) -> str:
-    period = d.label(row.period) if row.period is not None else "the horizon"
+    period = _period_words(row, d)
     if row.family == "budget":
         return f"the budget of {period} is {money(row.limit, currency)}"
     if row.family == "must_meet":
@@ -233,7 +238,7 @@ def _holding(row: PolicyRow, currency: str, d: ModelData) -> str:
 
 
 def _violation(row: PolicyRow, amount: float, currency: str, d: ModelData) -> str:
-    period = d.label(row.period) if row.period is not None else "the horizon"
+    period = _period_words(row, d)
     if row.family == "budget":
         return f"the budget of {period} ({money(row.limit, currency)}) is short by {money(amount, currency)}"
     if row.family == "must_meet":
