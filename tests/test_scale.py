@@ -85,3 +85,71 @@ def test_a_refused_bound_change_is_a_solver_failure_not_a_silent_no_op() -> None
     # HiGHS refuses an index set with a repeat and changes nothing: rolemix must not carry on as if it had.
     with pytest.raises(SolverFailure, match="HiGHS refused a change of column bounds"):
         hm.fix(np.array([1, 1]), np.array([1.0, 1.0]))
+
+
+def test_whole_shares_round_towards_the_safe_side_and_give_what_is_left_to_the_largest_fractions() -> None:
+    import numpy as np
+
+    from rolemix.model.scale import _whole_shares
+
+    # An upper bound of 8 over parts 2.4 + 3.7 + 1.9: 2 + 3 + 1 = 6, the two left go to 1.9 and 3.7.
+    assert _whole_shares(np.array([2.4, 3.7, 1.9]), 8.0, 1.0).tolist() == [2.0, 4.0, 2.0]
+    # Only what the row allows: a bound of 7 gives one more whole unit, to the largest fraction.
+    assert _whole_shares(np.array([2.4, 3.7, 1.9]), 7.0, 1.0).tolist() == [2.0, 3.0, 2.0]
+    # A lower bound of 5 (available -5 with the sign flipped): ceilings 3 + 4 + 2 = 9, lowered where the
+    # fraction is smallest first, while the shares still add up to at least 5.
+    shares = _whole_shares(np.array([2.4, 3.7, 1.9]), -5.0, -1.0)
+    assert shares.tolist() == [2.0, 3.0, 1.0] and shares.sum() >= 5.0
+
+
+def test_shares_of_a_fractional_plan_never_add_up_to_more_than_a_shared_row_allows(example_input) -> None:  # type: ignore[no-untyped-def]
+    import numpy as np
+
+    from rolemix.model.build import build_model
+    from rolemix.model.data import ModelData
+    from rolemix.model.highs_model import HighsModel
+    from rolemix.model.scale import SharedRows, UnitModels, column_units
+
+    model = build_model(ModelData.from_input(example_input), whole_people=True)
+    hm = HighsModel(model.problem, model.integers)
+    hm.set_objective(model.term("cost"))
+    hm.relax_integrality(True)
+    hm.run(solver="ipm", run_crossover="on", presolve="on")
+    x = hm.values()
+    units = UnitModels(hm, column_units(model, hm))
+    shared = SharedRows(hm, units, x)
+    assert len(shared.rows) > 0
+    finite = np.isfinite(shared.upper_bound)
+    total = np.where(shared.part, shared.upper, 0.0).sum(axis=1) + shared.held
+    assert np.all(total[finite] <= shared.upper_bound[finite] + 1e-6)
+    lower_total = np.where(shared.part, shared.lower, 0.0).sum(axis=1) + shared.held
+    has_lower = np.isfinite(shared.lower_bound)
+    assert np.all(lower_total[has_lower] >= shared.lower_bound[has_lower] - 1e-6)
+    # Before any unit is planned, the room the others leave a unit is at least its share (more where whole
+    # shares left a fraction of a row unshared).
+    for unit in range(len(units.unit_id)):
+        room, share = shared.room(unit), shared.share(unit)
+        assert room.rows.tolist() == share.rows.tolist()
+        up, low = np.isfinite(share.upper), np.isfinite(share.lower)
+        assert np.all(room.upper[up] >= share.upper[up] - 1e-9 * np.maximum(1.0, np.abs(share.upper[up])))
+        assert np.all(room.lower[low] <= share.lower[low] + 1e-9 * np.maximum(1.0, np.abs(share.lower[low])))
+        assert np.all(np.isinf(room.upper[~up])) and np.all(np.isinf(room.lower[~low]))
+
+
+def test_when_units_cannot_be_planned_one_by_one_the_plan_is_fixed_period_by_period(example_input, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from rolemix.model import scale
+
+    messages: list[str] = []
+    monkeypatch.setattr(scale, "split_by_unit", lambda *args, **kwargs: None)
+    result = solve_plan(example_input, SolveOptions(strategy="relax-and-fix", explain=False), progress=messages.append)
+    assert any("fixing whole numbers period by period" in m for m in messages)
+    assert result.outcome.status in ("optimal", "feasible")
+    assert check_plan(result) == []
+
+
+def test_relax_and_fix_plans_units_within_their_shares(example_input) -> None:  # type: ignore[no-untyped-def]
+    messages: list[str] = []
+    result = solve_plan(example_input, SolveOptions(strategy="relax-and-fix", explain=False), progress=messages.append)
+    assert any("units planned in whole people within their share" in m for m in messages)
+    assert not any("period by period" in m for m in messages)
+    assert check_plan(result) == []

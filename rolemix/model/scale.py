@@ -1,31 +1,38 @@
-"""Large plans: LP bound, then relax-and-fix by period to a whole-people plan with a proven gap.
+"""Large plans: LP bound, then whole people unit by unit, with a proven gap.
 
 At tens of thousands of whole-number decisions a plain branch-and-bound run
 does not find a plan in a minute.  The structure helps: headcount is an
-expected value (continuous), and whole numbers appear only in flows (hires,
-layoffs, starts, seats, units).  So:
+expected value (continuous), whole numbers appear only in flows (hires,
+layoffs, starts, seats, units), and organisation units share only a few
+company-wide rows (budget, caps, shares).  So:
 
 1. Solve the LP relaxation with the interior-point method and crossover.  Its
    objective is a valid lower bound on every whole-people plan.
-2. For each block of periods in turn (two at a time, four in large models),
-   round their whole-number decisions (to the nearest whole number, seats down,
-   then down where a company-wide cap would be exceeded), fix them, and re-solve
-   the LP from the last basis, so later periods absorb the rounding.  While this runs the model is elastic: rows the
-   rounding breaks give way at a high price and name the units involved, whose
-   whole numbers are then re-planned by small unit models (:class:`UnitModels`)
-   and fixed again.  What still cannot be fixed is left to a final
+2. Split the company-wide rows into shares, one per unit, from the LP plan
+   (:class:`SharedRows`: whole shares of whole-number caps by largest
+   remainder), and plan every unit's whole numbers by its own small model
+   within its shares, in parallel (:func:`split_by_unit`).  Units with no plan
+   there are planned again within the room the others left.  With every whole
+   number fixed, one LP (presolve removes the fixed columns) gives the best
+   headcount, hours and spending.
+3. Should some unit still have no plan, relax-and-fix by period instead: for
+   each block of periods in turn, round its whole numbers, fix them and
+   re-solve the LP from the last basis, repairing broken rows with small unit
+   models (:class:`UnitModels`); what still cannot be fixed is left to a final
    branch-and-bound.
-3. The last LP, with every whole-number decision fixed, is the plan; while time
-   remains each unit's whole numbers are re-planned with the rest held
+4. While the plan is further from the bound than the gap limit and time
+   remains, each unit's whole numbers are re-planned with the rest held
    (:func:`improve_units`).  The plan's cost against the bound of step 1 is the
    proven gap.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import highspy
@@ -49,7 +56,6 @@ ROUNDING_CAPS = (
     "eligibility",
     "cap_vs_target",
 )
-
 
 
 @dataclass(frozen=True)
@@ -155,6 +161,13 @@ class UnitModels:
             for u in set(col_unit[index[start[r] : start[r + 1]]].tolist()):
                 rows_of[int(u)].add(r)
         self.rows_of = {u: np.array(sorted(rows_of[i]), dtype=np.int64) for u, i in self.unit_id.items()}
+        self.col_unit = col_unit
+        integer = np.zeros(n, dtype=bool)
+        integer[hm.integer_columns] = True
+        #: Positions (within ``columns_of[unit]``) of each unit's whole-number columns.
+        self.whole_of = {u: np.nonzero(integer[cols])[0].astype(np.int32) for u, cols in self.columns_of.items()}
+        #: Whether every whole-number column belongs to a unit (else the plan cannot be split by unit).
+        self.covers_whole_numbers = bool(np.all(col_unit[hm.integer_columns] >= 0))
 
     def _unit_solver(self, unit: str, x: np.ndarray) -> highspy.Highs:
         """A HiGHS instance holding one unit's model (LP, no integrality): the unit's own rows as they are, each
@@ -200,6 +213,56 @@ class UnitModels:
         solver.setOptionValue("threads", 1)
         solver.passModel(lp)
         return solver
+
+    def plan(
+        self,
+        unit: str,
+        x: np.ndarray,
+        limits: RowLimits,
+        around: str | None,
+        widen: int,
+        always_down: np.ndarray,
+        gap: float,
+        time_limit: float,
+    ) -> np.ndarray | None:
+        """The unit's best plan (all its columns, in the order of ``columns_of[unit]``) with whole numbers,
+        the shared rows held to the unit's ``limits``, the rest of the plan at ``x``; ``None`` when there is
+        none in ``time_limit``.
+
+        ``around`` narrows the whole numbers to the two whole values either side of a fractional plan
+        (``widen`` more each way): ``"given"`` the unit's part of ``x``, ``"lp"`` the unit's own LP under its
+        limits; ``None`` leaves them free.  Columns flagged ``always_down`` (seats, never more than the
+        fractional people they are for) keep their lower bound.
+        """
+        cols = self.columns_of[unit]
+        solver = self._unit_solver(unit, x)
+        rows = np.searchsorted(self.rows_of[unit], limits.rows).astype(np.int32)
+        if len(rows):
+            solver.changeRowsBounds(len(rows), rows, limits.lower, limits.upper)  # type: ignore[attr-defined]
+        whole = self.whole_of[unit]
+        if around is not None and len(whole):
+            if around == "lp":
+                solver.run()
+                if solver.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                    return None
+                centre = np.asarray(solver.getSolution().col_value, dtype=np.float64)[whole]
+            else:
+                centre = x[cols[whole]]
+            lower = self.hm.lower[cols[whole]]
+            upper = self.hm.upper[cols[whole]]
+            low = np.maximum(np.floor(centre + WHOLE_TOLERANCE) - widen, lower)
+            low = np.where(always_down[cols[whole]], lower, low)
+            high = np.minimum(np.ceil(centre - WHOLE_TOLERANCE) + widen, upper)
+            solver.changeColsBounds(len(whole), whole, low, np.maximum(high, low))
+        solver.changeColsIntegrality(len(whole), whole, np.ones(len(whole), dtype=np.uint8))
+        solver.setOptionValue("mip_rel_gap", gap)
+        solver.setOptionValue("time_limit", max(time_limit, 0.01))
+        solver.run()
+        if solver.getInfo().primal_solution_status != 2:
+            return None
+        solution = np.asarray(solver.getSolution().col_value, dtype=np.float64)
+        solution[whole] = np.round(solution[whole])
+        return solution
 
     def settle(
         self, unit: str, whole: np.ndarray, x: np.ndarray, gap: float, time_limit: float, free: bool = False
@@ -251,6 +314,190 @@ def improve_units(
             done += 1
     progress(f"re-planned {done} units one at a time")
     return x
+
+
+@dataclass(frozen=True)
+class RowLimits:
+    """Bounds on one unit's own part of shared rows (model row numbers, ascending)."""
+
+    rows: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+class SharedRows:
+    """The rows several units share (company-wide caps, budget, shares) and each unit's part of them.
+
+    From a fractional plan ``x``, each unit's *share* of a shared row is its own part of the row at ``x`` plus
+    an equal part of the row's slack.  In a row of whole numbers with whole coefficients (hires caps, seats,
+    units) the shares are whole: each unit gets its part rounded down, and what the row has left goes, one by
+    one, to the units with the largest fractions.  The shares never add up to more than a row allows, so units
+    planned within their shares make a plan that holds every shared row.
+
+    Once a unit is planned, its *reserve* is what it uses; before, its share.  :meth:`room` is what the other
+    units' reserves leave a unit: at least its share, more when planned units used less than theirs.
+    """
+
+    def __init__(self, hm: HighsModel, units: UnitModels, x: np.ndarray) -> None:
+        n_units = len(units.unit_id)
+        counts = np.diff(hm.row_start)
+        row_of = np.repeat(np.arange(len(counts)), counts)
+        unit_of = units.col_unit[hm.row_index]
+        pairs = np.unique(row_of[unit_of >= 0] * n_units + unit_of[unit_of >= 0])
+        touched = np.bincount(pairs // n_units, minlength=len(counts))
+        self.rows = np.nonzero(touched >= 2)[0]
+        position = np.full(len(counts), -1, dtype=np.int64)
+        position[self.rows] = np.arange(len(self.rows))
+        keep = position[row_of] >= 0
+        self._row = position[row_of[keep]]
+        self._unit = unit_of[keep]
+        self._col = hm.row_index[keep]
+        self._value = hm.row_value[keep]
+        size = (len(self.rows), n_units)
+        use = np.zeros(size)
+        mine = self._unit >= 0
+        np.add.at(use, (self._row[mine], self._unit[mine]), self._value[mine] * x[self._col[mine]])
+        self.held = np.bincount(
+            self._row[~mine], weights=self._value[~mine] * x[self._col[~mine]], minlength=len(self.rows)
+        )
+        self.part = np.zeros(size, dtype=bool)
+        self.part[self._row[mine], self._unit[mine]] = True
+        integer = np.zeros(len(hm.columns), dtype=bool)
+        integer[hm.integer_columns] = True
+        whole_entry = integer[self._col] & (self._value == np.round(self._value))
+        whole = np.bincount(self._row, weights=~whole_entry, minlength=len(self.rows)) == 0
+        self.lower_bound = hm.row_lower[self.rows]
+        self.upper_bound = hm.row_upper[self.rows]
+        self.upper = np.zeros(size)
+        self.lower = np.zeros(size)
+        for k in range(len(self.rows)):
+            units_in = np.nonzero(self.part[k])[0]
+            total = float(use[k].sum() + self.held[k])
+            for bound, share, sign in ((self.upper_bound[k], self.upper, 1.0), (self.lower_bound[k], self.lower, -1.0)):
+                if not np.isfinite(bound):
+                    continue
+                target = use[k, units_in] + (bound - total) / len(units_in)
+                if whole[k]:
+                    target = _whole_shares(target, sign * (bound - self.held[k]), sign)
+                share[k, units_in] = target
+        #: Reserves: shares until a unit is planned, then what it uses.
+        self.reserve_upper = np.where(np.isfinite(self.upper_bound)[:, None] & self.part, self.upper, 0.0)
+        self.reserve_lower = np.where(np.isfinite(self.lower_bound)[:, None] & self.part, self.lower, 0.0)
+        self._units = units
+
+    def _limits(self, unit: int, lower: np.ndarray, upper: np.ndarray) -> RowLimits:
+        mine = self.part[:, unit]
+        lower = np.where(np.isfinite(self.lower_bound), lower, -highspy.kHighsInf)
+        upper = np.where(np.isfinite(self.upper_bound), upper, highspy.kHighsInf)
+        return RowLimits(self.rows[mine], lower[mine], upper[mine])
+
+    def share(self, unit: int) -> RowLimits:
+        return self._limits(unit, self.lower[:, unit], self.upper[:, unit])
+
+    def room(self, unit: int) -> RowLimits:
+        others_upper = self.reserve_upper.sum(axis=1) - self.reserve_upper[:, unit]
+        others_lower = self.reserve_lower.sum(axis=1) - self.reserve_lower[:, unit]
+        return self._limits(
+            unit,
+            self.lower_bound - self.held - others_lower,
+            self.upper_bound - self.held - others_upper,
+        )
+
+    def record(self, unit: int, columns: np.ndarray, solution: np.ndarray) -> None:
+        """The unit is planned (``solution`` over ``columns``): its reserves become what it uses."""
+        mine = self._unit == unit
+        local = np.searchsorted(columns, self._col[mine])
+        used = np.bincount(self._row[mine], weights=self._value[mine] * solution[local], minlength=len(self.rows))
+        self.reserve_upper[:, unit] = np.where(np.isfinite(self.upper_bound) & self.part[:, unit], used, 0.0)
+        self.reserve_lower[:, unit] = np.where(np.isfinite(self.lower_bound) & self.part[:, unit], used, 0.0)
+
+
+def _whole_shares(target: np.ndarray, available: float, sign: float) -> np.ndarray:
+    """Whole shares near ``target`` adding up to at most ``available`` (``sign`` 1, an upper bound) or at least
+    ``-available`` (``sign`` -1, a lower bound): each rounded towards the safe side, then the largest
+    fractions given one more whole unit while the row allows."""
+    flipped = sign * target
+    base = np.floor(flipped + WHOLE_TOLERANCE)
+    extra = int(np.floor(available + WHOLE_TOLERANCE) - base.sum())
+    if extra > 0:
+        order = np.argsort(-(flipped - base), kind="stable")[:extra]
+        base[order] += 1.0
+    return np.asarray(sign * base, dtype=np.float64)
+
+
+#: Whole-number columns within this of a whole number count as whole.
+WHOLE_TOLERANCE = 1e-6
+#: Share of the plan's gap limit each unit's own whole-number model may leave open.
+UNIT_GAP_SHARE = 0.2
+#: Most threads planning units at once (each unit's model is solved by HiGHS on one thread).
+SPLIT_WORKERS = 4
+
+
+def split_by_unit(
+    units: UnitModels,
+    x: np.ndarray,
+    always_down: np.ndarray,
+    deadline: float,
+    gap: float,
+    progress: Progress,
+) -> np.ndarray | None:
+    """Whole numbers for every unit at once, each unit planned by its own small model within its share of the
+    shared rows (see :class:`SharedRows`); ``None`` when some unit has no plan in time.
+
+    First every unit is planned, in parallel, with its whole numbers next to its values in ``x``.  A unit with
+    no such plan within its shares (its rows may need a whole person more somewhere) is planned again, one at
+    a time, within the room the others left: next to its own LP under that room, then one more either way,
+    then free.
+    """
+    hm = units.hm
+    shared = SharedRows(hm, units, x)
+    names = list(units.columns_of)
+    unit_gap = gap * UNIT_GAP_SHARE
+    started = time.perf_counter()
+
+    def first(name: str) -> np.ndarray | None:
+        remaining = deadline - time.perf_counter()
+        if remaining <= 0:
+            return None
+        limits = shared.share(units.unit_id[name])
+        return units.plan(name, x, limits, "given", 0, always_down, unit_gap, min(UNIT_TIME_LIMIT_S, remaining))
+
+    workers = max(1, min(SPLIT_WORKERS, os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        plans = list(pool.map(first, names))
+    plan = x.copy()
+    failed = []
+    for name, solution in zip(names, plans, strict=True):
+        if solution is None:
+            failed.append(name)
+            continue
+        plan[units.columns_of[name]] = solution
+        shared.record(units.unit_id[name], units.columns_of[name], solution)
+    progress(
+        f"{len(names) - len(failed)} of {len(names)} units planned in whole people within their share of the "
+        f"company-wide limits ({time.perf_counter() - started:.1f} s)"
+    )
+    for name in failed:
+        solution = None
+        for around, widen in (("lp", 0), ("given", 1), (None, 0)):
+            remaining = deadline - time.perf_counter()
+            if remaining <= 0:
+                return None
+            limits = shared.room(units.unit_id[name])
+            solution = units.plan(
+                name, x, limits, around, widen, always_down, unit_gap, min(UNIT_TIME_LIMIT_S, remaining)
+            )
+            if solution is not None:
+                break
+        if solution is None:
+            return None
+        plan[units.columns_of[name]] = solution
+        shared.record(units.unit_id[name], units.columns_of[name], solution)
+    if failed:
+        progress(
+            f"{len(failed)} units re-planned within the room the others left ({time.perf_counter() - started:.1f} s)"
+        )
+    return plan
 
 
 #: Seconds kept back from the deadline for the final LP after the unit-by-unit improvement.
@@ -358,15 +605,32 @@ def relax_and_fix(
     if status != ms.kOptimal:
         return HeuristicRun("no plan", None, None, lp_seconds, 0.0, ())
     bound = _lower_bound(hm)
-    progress(f"LP bound {bound:,.0f} in {lp_seconds:.1f} s; fixing whole numbers period by period")
+    progress(f"LP bound {bound:,.0f} in {lp_seconds:.1f} s; rounding to whole people")
     fix_start = time.perf_counter()
     units_of = column_units(model, hm)
     unit_models = UnitModels(hm, units_of)
-    x, unfixed = _fix_by_period(model, hm, unit_models, units_of, deadline, gap_limit, progress, start)
+    x: np.ndarray | None = None
+    unfixed: tuple[int, ...] = ()
+    if unit_models.covers_whole_numbers:
+        lp_basis = hm.basis()
+        lp_values = hm.values()
+        plan = split_by_unit(unit_models, lp_values, seat_columns(model, hm), deadline, gap_limit, progress)
+        if plan is not None:
+            x = _best_continuous(hm, plan, deadline)
+        if x is None:
+            progress("planning unit by unit did not settle every unit: fixing whole numbers period by period")
+            hm.restore_bounds(hm.integer_columns)
+            hm.set_basis(lp_basis)
+    if x is None:
+        x, unfixed = _fix_by_period(model, hm, unit_models, units_of, deadline, gap_limit, progress, start)
     if x is None:
         return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
     objective = _objective(hm, x)
     if (objective - bound) / max(abs(objective), 1e-9) > gap_limit and not unfixed:
+        progress(
+            f"plan {objective:,.0f}, {(objective - bound) / max(abs(objective), 1e-9):.2%} above the bound: "
+            "re-planning units one at a time"
+        )
         x = improve_units(unit_models, x, deadline, gap_limit / 10, progress)
         objective = _objective(hm, x)
     broken = hm.broken_rows(x)
@@ -380,6 +644,28 @@ def relax_and_fix(
     gap = (objective - bound) / max(abs(objective), 1e-9)
     state = "optimal" if gap <= gap_limit + 1e-12 else "feasible"
     return HeuristicRun(state, objective, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
+
+
+def seat_columns(model: PlanModel, hm: HighsModel) -> np.ndarray:
+    """Flags the seat columns: seats never exceed the (fractional) people they are for, so rounding takes them
+    down."""
+    seat_names = {v.name for v in model.seats.values()}
+    return np.array([c.name in seat_names for c in hm.columns])
+
+
+def _best_continuous(hm: HighsModel, plan: np.ndarray, deadline: float) -> np.ndarray | None:
+    """The plan's whole numbers fixed, the best values of everything else (headcount, hours, spending): an LP
+    solved from scratch, where presolve removes the fixed columns.  ``plan`` itself when that LP does not
+    finish; ``None`` if ``plan`` breaks a limit."""
+    cols = hm.integer_columns
+    hm.fix(cols, plan[cols])
+    hm.highs.clearSolver()
+    status = hm.run(solver="simplex", presolve="on", time_limit=max(deadline - time.perf_counter(), 1.0))
+    if status == highspy.HighsModelStatus.kOptimal:
+        values = hm.values()
+        if hm.broken_rows(values) == 0:
+            return values
+    return plan if hm.broken_rows(plan) == 0 else None
 
 
 def _lower_bound(hm: HighsModel) -> float:
@@ -412,9 +698,7 @@ def _fix_by_period(
     x = hm.values()
     by_period = period_columns(model, hm)
     caps = _caps(model, hm)
-    # Seats never exceed the (fractional) people they are for: always rounded down.
-    seat_names = {v.name for v in model.seats.values()}
-    seat_flag = np.array([c.name in seat_names for c in hm.columns])
+    seat_flag = seat_columns(model, hm)
     unfixed: list[int] = []
     row_units = [
         {units_of[hm.index[v.name]] for v in row.constraint.expr if hm.index[v.name] in units_of}
