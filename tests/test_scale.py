@@ -125,15 +125,21 @@ def test_shares_of_a_fractional_plan_never_add_up_to_more_than_a_shared_row_allo
     lower_total = np.where(shared.part, shared.lower, 0.0).sum(axis=1) + shared.held
     has_lower = np.isfinite(shared.lower_bound)
     assert np.all(lower_total[has_lower] >= shared.lower_bound[has_lower] - 1e-6)
-    # Before any unit is planned, the room the others leave a unit is at least its share (more where whole
-    # shares left a fraction of a row unshared).
+    # Before any unit is planned, the room a unit can claim is at least its share (more where whole shares
+    # left a fraction of a row unshared); released, its reserve is its share again.
     for unit in range(len(units.unit_id)):
-        room, share = shared.room(unit), shared.share(unit)
+        room, share = shared.claim(unit), shared.share(unit)
+        shared.release(unit)
         assert room.rows.tolist() == share.rows.tolist()
         up, low = np.isfinite(share.upper), np.isfinite(share.lower)
         assert np.all(room.upper[up] >= share.upper[up] - 1e-9 * np.maximum(1.0, np.abs(share.upper[up])))
         assert np.all(room.lower[low] <= share.lower[low] + 1e-9 * np.maximum(1.0, np.abs(share.lower[low])))
         assert np.all(np.isinf(room.upper[~up])) and np.all(np.isinf(room.lower[~low]))
+    # A claim reserves the room it gives: a second unit's claim cannot take it again.
+    shared.claim(0)
+    shared.claim(1)
+    claimed = shared.reserve_upper.sum(axis=1) + shared.held
+    assert np.all(claimed[finite] <= shared.upper_bound[finite] + 1e-6)
 
 
 def test_when_units_cannot_be_planned_one_by_one_the_plan_is_fixed_period_by_period(example_input, monkeypatch) -> None:  # type: ignore[no-untyped-def]

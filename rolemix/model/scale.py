@@ -334,8 +334,8 @@ class SharedRows:
     one, to the units with the largest fractions.  The shares never add up to more than a row allows, so units
     planned within their shares make a plan that holds every shared row.
 
-    Once a unit is planned, its *reserve* is what it uses; before, its share.  :meth:`room` is what the other
-    units' reserves leave a unit: at least its share, more when planned units used less than theirs.
+    Once a unit is planned, its *reserve* is what it uses; before, its share.  :meth:`claim` gives a unit room
+    beyond its share from what the reserves leave free (planned units that used less than their shares).
     """
 
     def __init__(self, hm: HighsModel, units: UnitModels, x: np.ndarray) -> None:
@@ -394,14 +394,23 @@ class SharedRows:
     def share(self, unit: int) -> RowLimits:
         return self._limits(unit, self.lower[:, unit], self.upper[:, unit])
 
-    def room(self, unit: int) -> RowLimits:
-        others_upper = self.reserve_upper.sum(axis=1) - self.reserve_upper[:, unit]
-        others_lower = self.reserve_lower.sum(axis=1) - self.reserve_lower[:, unit]
-        return self._limits(
-            unit,
-            self.lower_bound - self.held - others_lower,
-            self.upper_bound - self.held - others_upper,
-        )
+    def claim(self, unit: int) -> RowLimits:
+        """Room for ``unit``: its reserve and what no unit's reserve holds.  The room stays reserved until
+        :meth:`record` or :meth:`release`."""
+        free_upper = self.upper_bound - self.held - self.reserve_upper.sum(axis=1)
+        free_lower = self.lower_bound - self.held - self.reserve_lower.sum(axis=1)
+        mine = self.part[:, unit]
+        upper = self.reserve_upper[:, unit] + np.maximum(free_upper, 0.0)
+        lower = self.reserve_lower[:, unit] + np.minimum(free_lower, 0.0)
+        self.reserve_upper[:, unit] = np.where(np.isfinite(self.upper_bound) & mine, upper, 0.0)
+        self.reserve_lower[:, unit] = np.where(np.isfinite(self.lower_bound) & mine, lower, 0.0)
+        return self._limits(unit, lower, upper)
+
+    def release(self, unit: int) -> None:
+        """Give back the room claimed for ``unit``: its reserve is its share again."""
+        mine = self.part[:, unit]
+        self.reserve_upper[:, unit] = np.where(np.isfinite(self.upper_bound) & mine, self.upper[:, unit], 0.0)
+        self.reserve_lower[:, unit] = np.where(np.isfinite(self.lower_bound) & mine, self.lower[:, unit], 0.0)
 
     def record(self, unit: int, columns: np.ndarray, solution: np.ndarray) -> None:
         """The unit is planned (``solution`` over ``columns``): its reserves become what it uses."""
@@ -477,22 +486,24 @@ def split_by_unit(
         f"{len(names) - len(failed)} of {len(names)} units planned in whole people within their share of the "
         f"company-wide limits ({time.perf_counter() - started:.1f} s)"
     )
+    # One at a time, each with all the room the others left: shared out, whole people would be lost.
     for name in failed:
+        uid, cols = units.unit_id[name], units.columns_of[name]
         solution = None
         for around, widen in (("lp", 0), ("given", 1), (None, 0)):
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 return None
-            limits = shared.room(units.unit_id[name])
             solution = units.plan(
-                name, x, limits, around, widen, always_down, unit_gap, min(UNIT_TIME_LIMIT_S, remaining)
+                name, x, shared.claim(uid), around, widen, always_down, unit_gap, min(UNIT_TIME_LIMIT_S, remaining)
             )
             if solution is not None:
                 break
+            shared.release(uid)
         if solution is None:
             return None
-        plan[units.columns_of[name]] = solution
-        shared.record(units.unit_id[name], units.columns_of[name], solution)
+        shared.record(uid, cols, solution)
+        plan[cols] = solution
     if failed:
         progress(
             f"{len(failed)} units re-planned within the room the others left ({time.perf_counter() - started:.1f} s)"
