@@ -26,8 +26,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 Kind = Literal["text", "people", "hours", "money", "money_fine", "share", "share_fine", "integer", "number", "seconds",
                "money_change", "people_change", "hours_change", "share_change", "integer_change"]
 
+GENERAL = "General"
+
 NUMBER_FORMATS: dict[str, str] = {
-    "text": "General",
+    "text": GENERAL,
     "people": "#,##0.0",
     "hours": "#,##0",
     "money": "#,##0",
@@ -35,7 +37,7 @@ NUMBER_FORMATS: dict[str, str] = {
     "share": "0.0%",
     "share_fine": "0.00%",
     "integer": "#,##0",
-    "number": "General",
+    "number": GENERAL,
     "seconds": "#,##0.0",
     # Differences carry an explicit sign so a board reader sees the direction at a glance.
     "money_change": "+#,##0;-#,##0;0",
@@ -92,22 +94,47 @@ def put(cell: Cell, value: object, kind: Kind = "text") -> Cell:
     string starting like a formula also gets the quote-prefix style, so that
     editing the cell in Excel keeps it text.
     """
-    if isinstance(value, str):
-        text, needs_prefix = neutralise(value)
-        cell.value = text
-        # openpyxl turns any string starting with "=" into a formula; force text.
-        cell.data_type = "s"
-        if needs_prefix:
-            cell.quotePrefix = True
-        return cell
-    if isinstance(value, bool):
-        # A planner reads yes/no, not TRUE/FALSE.
-        return put(cell, "yes" if value else "no")
-    if value is None or isinstance(value, int | float):
-        cell.value = value
-        cell.number_format = NUMBER_FORMATS[kind]
-        return cell
-    return put(cell, str(value))
+    return _Writer(cell.parent).put(cell.row, cell.column, value, kind)
+
+
+class _Writer:
+    """Writes plain values into one sheet, neutralising each distinct text only once.
+
+    Tables repeat the same few names (roles, units, period labels) in every
+    row, so checking a text once and reusing the answer saves most of the
+    work of writing a large table.
+    """
+
+    def __init__(self, ws: Worksheet) -> None:
+        self._cell = ws.cell
+        self._safe: dict[str, tuple[str, bool]] = {}
+
+    def put(self, row: int, column: int, value: object, kind: Kind) -> Cell:
+        """Write ``value`` at ``row``, ``column`` as :func:`put` does."""
+        if isinstance(value, str):
+            safe = self._safe.get(value)
+            if safe is None:
+                safe = self._safe[value] = neutralise(value)
+            text, needs_prefix = safe
+            cell = self._cell(row, column)
+            cell.value = text
+            # openpyxl turns any string starting with "=" into a formula; force text.
+            cell.data_type = "s"
+            if needs_prefix:
+                cell.quotePrefix = True
+            return cell
+        if isinstance(value, bool):
+            # A planner reads yes/no, not TRUE/FALSE.
+            return self.put(row, column, "yes" if value else "no", "text")
+        if value is None or isinstance(value, int | float):
+            cell = self._cell(row, column)
+            cell.value = value
+            number_format = NUMBER_FORMATS[kind]
+            if number_format != GENERAL:
+                # "General" is what a cell shows without a format, so setting it would change nothing.
+                cell.number_format = number_format
+            return cell
+        return self.put(row, column, str(value), "text")
 
 
 def text_cell(ws: Worksheet, row: int, column: int, text: str, font: Font | None = None) -> Cell:
@@ -216,23 +243,28 @@ def write_table(
         The table's position, or ``None`` when there were no rows (Excel
         cannot hold a table without data rows, so nothing is written).
     """
-    materialised = [list(row) for row in rows]
+    materialised = list(rows)
     if not materialised:
         return None
     headers = unique_headers([column.header for column in columns])
+    writer = _Writer(ws)
     for offset, header in enumerate(headers):
-        cell = put(ws.cell(row=top, column=left + offset), header)
+        cell = writer.put(top, left + offset, header, "text")
         # Explicit header colours as well as the table style: LibreOffice prints without table styles.
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
-    for row_offset, values in enumerate(materialised, start=1):
-        for offset, (column, value) in enumerate(zip(columns, values, strict=True)):
+    kinds = [column.kind for column in columns]
+    numbers = range(left, left + len(columns))
+    bold = set(bold_rows)
+    for index, values in enumerate(materialised):
+        row_number = top + 1 + index
+        for column_number, kind, value in zip(numbers, kinds, values, strict=True):
             if isinstance(value, Shown):
-                cell = put(ws.cell(row=top + row_offset, column=left + offset), value.value, value.kind)
+                cell = writer.put(row_number, column_number, value.value, value.kind)
             else:
-                cell = put(ws.cell(row=top + row_offset, column=left + offset), value, column.kind)
-            if row_offset - 1 in bold_rows:
+                cell = writer.put(row_number, column_number, value, kind)
+            if index in bold:
                 cell.font = BOLD
     last_row = top + len(materialised)
     last_column = left + len(columns) - 1
