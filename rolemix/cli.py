@@ -218,7 +218,9 @@ def solve_command(
       rolemix solve plan.xlsx --fractional --json
       rolemix solve plan.xlsx --scenario scenarios/ai-fast.yaml --out ai-fast-plan.xlsx
     """
-    from rolemix.model import SolveOptions, do_nothing, solve_plan
+    from rolemix.model import SolveOptions, solve_plan
+    from rolemix.model.baseline import BaselineRun
+    from rolemix.model.solve import effective_settings
 
     say = (lambda _m: None) if quiet else _progress
     source = Path(workbook)
@@ -237,10 +239,10 @@ def solve_command(
         options = SolveOptions(
             time_limit_s=time_limit, gap=gap, whole_people=False if fractional else None, solver=solver
         )
-        with _solver_chatter_to_stderr(as_json):
+        with _solver_chatter_to_stderr(as_json), BaselineRun(effective_settings(plan_input, options)) as costing:
             result = solve_plan(plan_input, options, progress=say)
             say("costing the do-nothing baseline")
-            baseline = do_nothing(result.plan_input)
+            baseline = costing.result()
         written: Path | None = None
         if not no_write:
             from rolemix.report.workbook import write_plan_workbook

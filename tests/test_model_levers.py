@@ -463,3 +463,19 @@ def test_cbc_gives_the_same_plan_as_highs() -> None:
     assert result.outcome.status == "optimal"
     assert result.outcome.objective == pytest.approx(17_100.0, rel=1e-9)
     assert result.outcome.solver_version == "CBC (bundled with PuLP)"
+
+
+def test_a_baseline_costed_in_a_separate_process_is_the_same_baseline(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rolemix.model import baseline as baseline_module
+
+    p = plan(
+        roles=(role(attrition_per_year=0.2, first_year_attrition_per_year=0.5, hiring_cost=10.0),),
+        start=(cohort("Seller", "North", 100),),
+        demand={("North", "sales", 1): 10_000.0},
+    )
+    monkeypatch.setattr(baseline_module, "BACKGROUND_CELLS", 1)
+    with baseline_module.BaselineRun(p) as costing:
+        assert costing.in_background
+        baseline = costing.result()
+    assert baseline.total_cost == pytest.approx(90 * 1200 + 200 + 1000 * 1000)
+    assert baseline.plan == do_nothing(p).plan
