@@ -159,3 +159,21 @@ def test_relax_and_fix_plans_units_within_their_shares(example_input) -> None:  
     assert any("units planned in whole people within their share" in m for m in messages)
     assert not any("period by period" in m for m in messages)
     assert check_plan(result) == []
+
+
+def test_relax_and_fix_holds_the_first_priority_while_it_solves_the_second(example_input) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from rolemix.model.solve import PRIORITY_ABS_SLACK
+
+    cost_first = replace(example_input, settings=replace(example_input.settings, objective=("cost", "layoffs")))
+    result = solve_plan(cost_first, SolveOptions(strategy="relax-and-fix", explain=False))
+    first, second = result.outcome.stages
+    assert first.term == "cost" and second.term == "layoffs"
+    assert first.objective is not None
+    held = first.objective * (1 + cost_first.settings.priority_tolerance) + PRIORITY_ABS_SLACK * max(
+        1.0, abs(first.objective)
+    )
+    # The second stage (fewest layoffs) may not give back what the first (least cost) won.
+    assert result.total_cost <= held * (1 + 1e-9)
+    assert check_plan(result) == []

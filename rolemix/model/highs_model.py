@@ -224,11 +224,21 @@ class HighsModel:
             zeros = np.zeros(len(slacks))
             self.highs.changeColsBounds(len(slacks), slacks, zeros, zeros)
 
-    def add_row(self, expression: pulp.LpAffineExpression, lower: float, upper: float) -> None:
-        """Add a row ``lower <= expression <= upper``."""
-        idx = np.array([self.index[v.name] for v in expression], dtype=np.int32)
-        val = np.array(list(expression.values()), dtype=np.float64)
-        self.highs.addRow(lower - expression.constant, upper - expression.constant, len(idx), idx, val)
+    def add_row(self, constraint: pulp.LpConstraint) -> None:
+        """Add ``constraint`` (already in the PuLP problem) as a row, also to the row arrays that unit models and
+        plan checks read."""
+        idx = np.array([self.index[v.name] for v in constraint.keys()], dtype=np.int64)  # noqa: SIM118
+        val = np.array(list(constraint.values()), dtype=np.float64)
+        lb, ub = constraint.getLb(), constraint.getUb()
+        lower = -INF if lb is None else lb
+        upper = INF if ub is None else ub
+        self.highs.addRow(lower, upper, len(idx), idx.astype(np.int32), val)
+        self.rows.append(constraint)
+        self.row_start = np.append(self.row_start, self.row_start[-1] + len(idx))
+        self.row_index = np.concatenate([self.row_index, idx])
+        self.row_value = np.concatenate([self.row_value, val])
+        self.row_lower = np.append(self.row_lower, lower)
+        self.row_upper = np.append(self.row_upper, upper)
 
     def basis(self) -> highspy.HighsBasis:
         """The current simplex basis (to come back to after a failed trial)."""

@@ -449,6 +449,7 @@ def split_by_unit(
     deadline: float,
     gap: float,
     progress: Progress,
+    earlier: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Whole numbers for every unit at once, each unit planned by its own small model within its share of the
     shared rows (see :class:`SharedRows`); ``None`` when some unit has no plan in time.
@@ -457,9 +458,13 @@ def split_by_unit(
     no such plan within its shares (its rows may need a whole person more somewhere) is planned again, one at
     a time, within the room the others left: next to its own LP under that room, then one more either way,
     then free.
+
+    ``earlier`` is a whole-people plan that holds every row (the plan of the previous priority, whose objective
+    is now a row held at its value): the shares come from it instead of ``x``, so each unit's part of it fits
+    its shares, and a unit with no better plan keeps that part.
     """
     hm = units.hm
-    shared = SharedRows(hm, units, x)
+    shared = SharedRows(hm, units, x if earlier is None else earlier)
     names = list(units.columns_of)
     unit_gap = gap * UNIT_GAP_SHARE
     started = time.perf_counter()
@@ -500,6 +505,8 @@ def split_by_unit(
             if solution is not None:
                 break
             shared.release(uid)
+        if solution is None and earlier is not None:
+            solution = earlier[cols]
         if solution is None:
             return None
         shared.record(uid, cols, solution)
@@ -625,7 +632,11 @@ def relax_and_fix(
     if unit_models.covers_whole_numbers:
         lp_basis = hm.basis()
         lp_values = hm.values()
-        plan = split_by_unit(unit_models, lp_values, seat_columns(model, hm), deadline, gap_limit, progress)
+        # A later priority: the plan of the one before holds every row, its objective included.
+        earlier = hm.last_values if hm.last_values is not None and hm.broken_rows(hm.last_values) == 0 else None
+        plan = split_by_unit(
+            unit_models, lp_values, seat_columns(model, hm), deadline, gap_limit, progress, earlier=earlier
+        )
         if plan is not None:
             x = _best_continuous(hm, plan, deadline)
         if x is None:

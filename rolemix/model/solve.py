@@ -18,7 +18,7 @@ from rolemix.errors import InfeasiblePlan, NoPlanInTime, SolverFailure
 from rolemix.inputs import PlanInput
 from rolemix.model.build import PlanModel, build_model
 from rolemix.model.data import ModelData
-from rolemix.model.highs_model import INF, HighsModel
+from rolemix.model.highs_model import HighsModel
 from rolemix.results import PlanResult, SolveOutcome, StageOutcome, Status
 
 Progress = Callable[[str], None]
@@ -262,9 +262,9 @@ def solve_plan(
             held = run.objective * (1.0 + settings.priority_tolerance) + PRIORITY_ABS_SLACK * max(
                 1.0, abs(run.objective)
             )
-            model.add(f"priority_{index}_{term}", model.term(term), pulp.LpConstraintLE, held)
+            priority = model.add(f"priority_{index}_{term}", model.term(term), pulp.LpConstraintLE, held)
             if hm is not None:
-                hm.add_row(model.term(term), -INF, held)
+                hm.add_row(priority)
     assert run is not None
     phases.append(("solve", time.perf_counter() - clock))
     statuses = [stage.status for stage in stages]
