@@ -1,8 +1,10 @@
 """Cell-level helpers shared by every results sheet: safe text, number formats, Excel tables, print setup.
 
-Every string that reaches a cell goes through :func:`put` and hence through
-:func:`neutralise`, the one place that keeps a planner's text from ever being
-read as a formula.  Nothing here knows about plans; the sheet builders in
+Every string that reaches a cell goes through :func:`put` or the
+:class:`CellWriter` of a table (which the large tables of
+:mod:`rolemix.report.bulk` share) and hence through :func:`neutralise`, the
+one place that keeps a planner's text from ever being read as a formula.
+Nothing here knows about plans; the sheet builders in
 :mod:`rolemix.report.workbook` decide what goes where.
 """
 
@@ -12,15 +14,19 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from rolemix.report.bulk import LargeTables
 
 #: How a column's numbers are shown.
 Kind = Literal["text", "people", "hours", "money", "money_fine", "share", "share_fine", "integer", "number", "seconds",
@@ -94,10 +100,14 @@ def put(cell: Cell, value: object, kind: Kind = "text") -> Cell:
     string starting like a formula also gets the quote-prefix style, so that
     editing the cell in Excel keeps it text.
     """
-    return _Writer(cell.parent).put(cell.row, cell.column, value, kind)
+    return CellWriter(cell.parent).fill(cell, value, kind)
 
 
-class _Writer:
+#: A value as a cell stores it: the value itself, its number format, and whether it needs the quote prefix.
+Stored = tuple[str | int | float | None, str, bool]
+
+
+class CellWriter:
     """Writes plain values into one sheet, neutralising each distinct text only once.
 
     Tables repeat the same few names (roles, units, period labels) in every
@@ -107,34 +117,55 @@ class _Writer:
 
     def __init__(self, ws: Worksheet) -> None:
         self._cell = ws.cell
-        self._safe: dict[str, tuple[str, bool]] = {}
+        self._safe: dict[str, Stored] = {}
 
-    def put(self, row: int, column: int, value: object, kind: Kind) -> Cell:
-        """Write ``value`` at ``row``, ``column`` as :func:`put` does."""
+    def stored(self, value: object, kind: Kind) -> Stored:
+        """What a cell holds for ``value`` shown as ``kind``, as :func:`put` stores it."""
         if isinstance(value, str):
             safe = self._safe.get(value)
             if safe is None:
-                safe = self._safe[value] = neutralise(value)
-            text, needs_prefix = safe
-            cell = self._cell(row, column)
-            cell.value = text
-            # openpyxl turns any string starting with "=" into a formula; force text.
-            cell.data_type = "s"
-            if needs_prefix:
-                cell.quotePrefix = True
-            return cell
+                text, needs_prefix = neutralise(value)
+                safe = self._safe[value] = (text, GENERAL, needs_prefix)
+            return safe
         if isinstance(value, bool):
             # A planner reads yes/no, not TRUE/FALSE.
-            return self.put(row, column, "yes" if value else "no", "text")
+            return self.stored("yes" if value else "no", "text")
         if value is None or isinstance(value, int | float):
-            cell = self._cell(row, column)
-            cell.value = value
-            number_format = NUMBER_FORMATS[kind]
-            if number_format != GENERAL:
-                # "General" is what a cell shows without a format, so setting it would change nothing.
-                cell.number_format = number_format
-            return cell
-        return self.put(row, column, str(value), "text")
+            return value, NUMBER_FORMATS[kind], False
+        return self.stored(str(value), "text")
+
+    def fill(self, cell: Cell, value: object, kind: Kind) -> Cell:
+        """Store ``value`` in ``cell`` as :func:`put` does."""
+        stored, number_format, needs_prefix = self.stored(value, kind)
+        cell.value = stored
+        if isinstance(stored, str):
+            # openpyxl turns any string starting with "=" into a formula; force text.
+            cell.data_type = "s"
+        if needs_prefix:
+            cell.quotePrefix = True
+        if number_format != GENERAL:
+            # "General" is what a cell shows without a format, so setting it would change nothing.
+            cell.number_format = number_format
+        return cell
+
+    def put(self, row: int, column: int, value: object, kind: Kind) -> Cell:
+        """Write ``value`` at ``row``, ``column`` as :func:`put` does."""
+        return self.fill(self._cell(row, column), value, kind)
+
+    def table_cell(self, cell: Cell, value: object, kind: Kind, bold: bool) -> Cell:
+        """Store one value of a table row in ``cell``: a :class:`Shown` value in its own format, bold if asked."""
+        if isinstance(value, Shown):
+            self.fill(cell, value.value, value.kind)
+        else:
+            self.fill(cell, value, kind)
+        if bold:
+            cell.font = BOLD
+        return cell
+
+    def row(self, row: int, left: int, kinds: Sequence[Kind], values: Sequence[object], bold: bool) -> None:
+        """Write one table row from column ``left`` on, each value in the format of its column's kind."""
+        for column, kind, value in zip(range(left, left + len(kinds)), kinds, values, strict=True):
+            self.table_cell(self._cell(row, column), value, kind, bold)
 
 
 def text_cell(ws: Worksheet, row: int, column: int, text: str, font: Font | None = None) -> Cell:
@@ -217,6 +248,7 @@ def write_table(
     top: int = 1,
     left: int = 1,
     bold_rows: Sequence[int] = (),
+    large: LargeTables | None = None,
 ) -> TableRange | None:
     """Write ``rows`` under a header as one Excel table with per-column number formats.
 
@@ -236,6 +268,10 @@ def write_table(
         Cell of the first header.
     bold_rows
         Indexes (0-based) of rows shown in bold, such as a total.
+    large
+        Where the workbook keeps the rows of its large tables until it is
+        saved (see :class:`~rolemix.report.bulk.LargeTables`); without it
+        every cell is written here.
 
     Returns
     -------
@@ -247,7 +283,7 @@ def write_table(
     if not materialised:
         return None
     headers = unique_headers([column.header for column in columns])
-    writer = _Writer(ws)
+    writer = CellWriter(ws)
     for offset, header in enumerate(headers):
         cell = writer.put(top, left + offset, header, "text")
         # Explicit header colours as well as the table style: LibreOffice prints without table styles.
@@ -255,22 +291,19 @@ def write_table(
         cell.font = HEADER_FONT
         cell.fill = HEADER_FILL
     kinds = [column.kind for column in columns]
-    numbers = range(left, left + len(columns))
     bold = set(bold_rows)
-    for index, values in enumerate(materialised):
-        row_number = top + 1 + index
-        for column_number, kind, value in zip(numbers, kinds, values, strict=True):
-            if isinstance(value, Shown):
-                cell = writer.put(row_number, column_number, value.value, value.kind)
-            else:
-                cell = writer.put(row_number, column_number, value, kind)
-            if index in bold:
-                cell.font = BOLD
+    if large is None or not large.hold(ws, writer, top + 1, left, kinds, materialised, bold):
+        for index, values in enumerate(materialised):
+            writer.row(top + 1 + index, left, kinds, values, index in bold)
     last_row = top + len(materialised)
     last_column = left + len(columns) - 1
     ref = f"{get_column_letter(left)}{top}:{get_column_letter(last_column)}{last_row}"
     table = Table(displayName=names.claim(name), ref=ref)
     table.tableStyleInfo = TableStyleInfo(name=TABLE_STYLE, showRowStripes=True)
+    # The columns as openpyxl would name them from the header cells when saving (numbered by sheet column),
+    # said here because the data cells of a large table are not in the sheet for it to look through.
+    table.tableColumns = [TableColumn(id=left + offset, name=header) for offset, header in enumerate(headers)]
+    table.autoFilter = AutoFilter(ref=ref)
     ws.add_table(table)
     header_lines = 1
     for offset, (column, header) in enumerate(zip(columns, headers, strict=True)):

@@ -4,9 +4,10 @@
 Plan, Coverage, Reskilling, Constraints, Assumptions and Solver, either into a
 new workbook or into a copy of the input workbook.  Every value is a number or
 text (never a formula); every table is an Excel table with number formats and
-a frozen header; every sheet prints landscape, one page wide.  The file is
-written to a temporary file next to the target and moved into place, so a
-failed run never leaves a half-written plan behind.
+a frozen header; every sheet prints landscape, one page wide.  The data rows
+of large tables go straight into the saved file (:mod:`rolemix.report.bulk`).
+The file is written to a temporary file next to the target and moved into
+place, so a failed run never leaves a half-written plan behind.
 
 This module formats :class:`~rolemix.results.PlanResult`; it computes nothing
 the model decides and never imports PuLP.
@@ -28,6 +29,7 @@ from rolemix import __version__
 from rolemix.errors import OutputError
 from rolemix.inputs import PlanInput, Unit
 from rolemix.report.assumptions import Assumption, input_assumptions, objective_in_words, overridden
+from rolemix.report.bulk import LargeTables
 from rolemix.report.cells import (
     BOLD,
     HEADING_FONT,
@@ -126,13 +128,14 @@ def write_plan_workbook(
     workbook = _start_workbook(into_copy_of)
     sheets = {name: workbook.create_sheet(name, index) for index, name in enumerate(RESULT_SHEETS)}
     names = TableNames(workbook)
+    large = LargeTables()
     _summary(sheets["Summary"], names, result, baseline, when)
     add_charts(sheets["Charts"], names, result, baseline)
-    _plan(sheets["Plan"], names, result)
-    _coverage(sheets["Coverage"], names, result)
-    _reskilling(sheets["Reskilling"], names, result)
+    _plan(sheets["Plan"], names, result, large)
+    _coverage(sheets["Coverage"], names, result, large)
+    _reskilling(sheets["Reskilling"], names, result, large)
     _constraints(sheets["Constraints"], names, result)
-    _assumptions(sheets["Assumptions"], names, result, scenario_overrides, when)
+    _assumptions(sheets["Assumptions"], names, result, scenario_overrides, when, large)
     _solver(sheets["Solver"], names, result)
     for worksheet in workbook.worksheets:
         # A copied input may have its own tab selected; two selected tabs would group the sheets in Excel.
@@ -144,7 +147,7 @@ def write_plan_workbook(
     naive = when.replace(tzinfo=None)
     workbook.properties.created = naive
     workbook.properties.modified = naive
-    _save_atomically(workbook, target)
+    _save_atomically(workbook, target, large)
     return target
 
 
@@ -263,9 +266,10 @@ CLOSE_IN_EXCEL = (
 )
 
 
-def _save_atomically(workbook: Workbook, target: Path) -> None:
+def _save_atomically(workbook: Workbook, target: Path, large: LargeTables) -> None:
     """Save to a temporary file in the target's folder, then move it over the target in one step."""
-    write_atomically(target, workbook.save, what="the plan", close_hint=CLOSE_IN_EXCEL)
+    write_atomically(target, lambda temporary: large.save(workbook, temporary), what="the plan",
+                     close_hint=CLOSE_IN_EXCEL)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -429,7 +433,7 @@ def _summary(ws: Worksheet, names: TableNames, result: PlanResult, baseline: Pla
 # --------------------------------------------------------------------------- Plan, Coverage, Reskilling
 
 
-def _plan(ws: Worksheet, names: TableNames, result: PlanResult) -> None:
+def _plan(ws: Worksheet, names: TableNames, result: PlanResult, large: LargeTables) -> None:
     """Role x unit x period: how headcount moves, what capacity it gives and what it costs."""
     plan_input = result.plan_input
     currency = plan_input.settings.currency
@@ -454,7 +458,7 @@ def _plan(ws: Worksheet, names: TableNames, result: PlanResult) -> None:
         Column("Allocated (hours)", "hours"), Column("Surplus (FTE)", "people"),
         Column(f"Salary cost ({currency})", "money"), Column(f"Cost ({currency})", "money"),
     ]
-    block = write_table(ws, names, "plan_rows", columns, rows)
+    block = write_table(ws, names, "plan_rows", columns, rows, large=large)
     if block is None:
         _no_plan_note(ws, result)
     _freeze_below(ws, block)
@@ -465,7 +469,7 @@ def _penalties(plan_input: PlanInput) -> dict[tuple[str, str, int], float]:
     return {(d.unit, d.work_type, d.period): d.unmet_penalty_per_hour for d in plan_input.demand}
 
 
-def _coverage(ws: Worksheet, names: TableNames, result: PlanResult) -> None:
+def _coverage(ws: Worksheet, names: TableNames, result: PlanResult, large: LargeTables) -> None:
     """Unit x work type x period: demand, who served it, what went unmet; then external capacity bought."""
     plan_input = result.plan_input
     currency = plan_input.settings.currency
@@ -496,7 +500,7 @@ def _coverage(ws: Worksheet, names: TableNames, result: PlanResult) -> None:
         Column("Unmet (hours)", "hours"), Column("Served share", "share"), Column("Must meet"),
         Column(f"Lost revenue ({currency})", "money"),
     ]
-    block = write_table(ws, names, "coverage_rows", columns, rows)
+    block = write_table(ws, names, "coverage_rows", columns, rows, large=large)
     if block is None:
         _no_plan_note(ws, result)
         print_setup(ws)
@@ -521,14 +525,14 @@ def _coverage(ws: Worksheet, names: TableNames, result: PlanResult) -> None:
         [Column("Source"), Column("Kind"), Column("Unit"), Column("Region"), Column("Segment"),
          Column("Period", "integer"), Column("Period label"), Column("Units", "people"),
          Column("Hours available", "hours"), Column("Hours served", "hours"), Column(f"Cost ({currency})", "money")],
-        source_rows, top=heading_row + 1,
+        source_rows, top=heading_row + 1, large=large,
     )
     if written is None:
         text_cell(ws, heading_row + 1, 1, "The workbook names no AI or external capacity source.", NOTE_FONT)
     print_setup(ws, title_rows="1:1")
 
 
-def _reskilling(ws: Worksheet, names: TableNames, result: PlanResult) -> None:
+def _reskilling(ws: Worksheet, names: TableNames, result: PlanResult, large: LargeTables) -> None:
     """Path x unit x period: people who start, finish, return, leave and are in training."""
     plan_input = result.plan_input
     currency = plan_input.settings.currency
@@ -552,7 +556,7 @@ def _reskilling(ws: Worksheet, names: TableNames, result: PlanResult) -> None:
         Column("Completed", "people"), Column("Returned", "people"), Column("Left", "people"),
         Column("In training", "people"), Column(f"Training cost ({currency})", "money"),
     ]
-    block = write_table(ws, names, "reskilling_rows", columns, rows)
+    block = write_table(ws, names, "reskilling_rows", columns, rows, large=large)
     if block is None:
         if result.outcome.has_plan:
             text_cell(ws, 1, 1, "The workbook names no reskilling path.", NOTE_FONT)
@@ -619,7 +623,7 @@ def run_assumptions(result: PlanResult, when: datetime) -> list[Assumption]:
 
 
 def _assumptions(ws: Worksheet, names: TableNames, result: PlanResult,
-                 overrides: Sequence[tuple[str, str, object, object]], when: datetime) -> None:
+                 overrides: Sequence[tuple[str, str, object, object]], when: datetime, large: LargeTables) -> None:
     """Every input value used, where it came from, and any scenario overrides."""
     inputs = input_assumptions(result.plan_input)
     changed = overridden(inputs, overrides)
@@ -638,11 +642,13 @@ def _assumptions(ws: Worksheet, names: TableNames, result: PlanResult,
         [Column("Sheet"), Column("Item"), Column("Field"), Column("Value", width=22), Column("Unit of measure"),
          Column("Source")],
         rows,
+        large=large,
     )
     if block is not None:
         for index in changed:
             for column in range(1, 7):
-                ws.cell(row=block.first_row + first_input + index, column=column).fill = HIGHLIGHT
+                # Through `large`: a row of a large table is written here only once a cell of it is styled.
+                large.cell(ws, block.first_row + first_input + index, column).fill = HIGHLIGHT
     _freeze_below(ws, block)
     if overrides:
         left = 9
