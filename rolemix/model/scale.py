@@ -174,24 +174,17 @@ class UnitModels:
         shared row with the room the other units leave at ``x``."""
         hm = self.hm
         cols = self.columns_of[unit]
-        local = np.full(len(hm.columns), -1, dtype=np.int64)
-        local[cols] = np.arange(len(cols))
         rows = self.rows_of[unit]
-        starts = [0]
-        indices: list[np.ndarray] = []
-        values: list[np.ndarray] = []
-        lower = np.empty(len(rows))
-        upper = np.empty(len(rows))
-        for k, r in enumerate(rows):
-            span = slice(hm.row_start[r], hm.row_start[r + 1])
-            idx = hm.row_index[span]
-            val = hm.row_value[span]
-            mine = local[idx] >= 0
-            indices.append(local[idx[mine]])
-            values.append(val[mine])
-            starts.append(starts[-1] + int(mine.sum()))
-            others = float(val[~mine] @ x[idx[~mine]]) if not mine.all() else 0.0
-            lower[k], upper[k] = hm.row_lower[r] - others, hm.row_upper[r] - others
+        # Every entry of the unit's rows, row by row: positions in the model's row arrays.
+        first, lengths = hm.row_start[rows], hm.row_start[rows + 1] - hm.row_start[rows]
+        ends = np.cumsum(lengths)
+        entries = np.repeat(first - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+        row_of = np.repeat(np.arange(len(rows)), lengths)
+        idx, val = hm.row_index[entries], hm.row_value[entries]
+        mine = self.col_unit[idx] == self.unit_id[unit]
+        others = np.bincount(row_of[~mine], weights=val[~mine] * x[idx[~mine]], minlength=len(rows))
+        lower, upper = hm.row_lower[rows] - others, hm.row_upper[rows] - others
+        starts = np.concatenate([[0], np.cumsum(np.bincount(row_of[mine], minlength=len(rows)))])
         lp = highspy.HighsLp()
         lp.num_col_ = len(cols)
         lp.num_row_ = len(rows)
@@ -204,9 +197,9 @@ class UnitModels:
         matrix.format_ = highspy.MatrixFormat.kRowwise
         matrix.num_col_ = len(cols)
         matrix.num_row_ = len(rows)
-        matrix.start_ = np.array(starts, dtype=np.int32)
-        matrix.index_ = np.concatenate(indices).astype(np.int32) if indices else np.zeros(0, dtype=np.int32)
-        matrix.value_ = np.concatenate(values) if values else np.zeros(0)
+        matrix.start_ = starts.astype(np.int32)
+        matrix.index_ = np.searchsorted(cols, idx[mine]).astype(np.int32)
+        matrix.value_ = val[mine]
         lp.a_matrix_ = matrix
         solver = highspy.Highs()  # type: ignore[no-untyped-call]
         solver.setOptionValue("output_flag", False)
