@@ -30,7 +30,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rolemix.report.cells import CellWriter, Kind, Shown
 
 #: Tables with more data rows than this are kept back and written straight into the saved file.
-LARGE_TABLE_ROWS = 5_000
+LARGE_TABLE_ROWS = 1_000
 
 _SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>(.*)</sheetData>", re.DOTALL)
 _ROW = re.compile(r'<row r="(\d+)"([^>]*?)(?:\s*/>|>(.*?)</row>)', re.DOTALL)
