@@ -376,7 +376,6 @@ class SharedRows:
         #: Reserves: shares until a unit is planned, then what it uses.
         self.reserve_upper = np.where(np.isfinite(self.upper_bound)[:, None] & self.part, self.upper, 0.0)
         self.reserve_lower = np.where(np.isfinite(self.lower_bound)[:, None] & self.part, self.lower, 0.0)
-        self._units = units
 
     def _limits(self, unit: int, lower: np.ndarray, upper: np.ndarray) -> RowLimits:
         mine = self.part[:, unit]
