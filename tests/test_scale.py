@@ -177,3 +177,16 @@ def test_relax_and_fix_holds_the_first_priority_while_it_solves_the_second(examp
     # The second stage (fewest layoffs) may not give back what the first (least cost) won.
     assert result.total_cost <= held * (1 + 1e-9)
     assert check_plan(result) == []
+
+
+def test_the_lp_bound_reports_its_progress(example_input, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from rolemix.model import scale
+
+    monkeypatch.setattr(scale, "LP_PROGRESS_EVERY_S", 0.0)
+    messages: list[str] = []
+    solve_plan(example_input, SolveOptions(strategy="relax-and-fix", explain=False), progress=messages.append)
+    steps = [m for m in messages if m.startswith("LP bound: interior-point iteration")]
+    assert steps, messages
+    assert all(re.fullmatch(r"LP bound: interior-point iteration \d+, primal-dual gap \S+ \(\d+ s\)", m) for m in steps)

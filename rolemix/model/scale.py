@@ -31,8 +31,9 @@ from __future__ import annotations
 import os
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import highspy
@@ -602,12 +603,13 @@ def relax_and_fix(
     hm.restore_bounds(hm.integer_columns)
     hm.relax_integrality(True)
     # Relax-and-fix needs a basis to re-solve from: crossover.
-    status = hm.run(
-        solver="ipm",
-        run_crossover="on",
-        presolve="on",
-        time_limit=max(deadline - time.perf_counter(), 1.0),
-    )
+    with _interior_point_progress(hm, progress):
+        status = hm.run(
+            solver="ipm",
+            run_crossover="on",
+            presolve="on",
+            time_limit=max(deadline - time.perf_counter(), 1.0),
+        )
     ms = highspy.HighsModelStatus
     lp_seconds = time.perf_counter() - start
     if status in (ms.kInfeasible, ms.kUnboundedOrInfeasible):
@@ -658,6 +660,45 @@ def relax_and_fix(
     gap = (objective - bound) / max(abs(objective), 1e-9)
     state = "optimal" if gap <= gap_limit + 1e-12 else "feasible"
     return HeuristicRun(state, objective, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
+
+
+#: Seconds between progress messages while the LP bound is solved.
+LP_PROGRESS_EVERY_S = 5.0
+
+
+@contextmanager
+def _interior_point_progress(hm: HighsModel, progress: Progress) -> Iterator[None]:
+    """Say how the interior-point method is getting on, at most every :data:`LP_PROGRESS_EVERY_S` seconds: at
+    the headline size the LP bound takes half a minute.  HiGHS's log goes to a callback, not the console."""
+    started = time.perf_counter()
+    said = [started]
+
+    def on_log(event: highspy.HighsCallbackEvent) -> None:
+        fields = event.message.split()
+        # An iteration line: "iter primal-objective dual-objective primal-inf dual-inf gap seconds".
+        if len(fields) != 7 or not fields[0].rstrip("*").isdigit():
+            return
+        try:
+            gap = float(fields[5])
+        except ValueError:  # another line of seven words (presolve's "4465 rows, 11085 cols, ...")
+            return
+        now = time.perf_counter()
+        if now - said[0] >= LP_PROGRESS_EVERY_S:
+            said[0] = now
+            progress(
+                f"LP bound: interior-point iteration {fields[0].rstrip('*')}, primal-dual gap {gap:.1e} "
+                f"({now - started:.0f} s)"
+            )
+
+    highs = hm.highs
+    highs.setOptionValue("log_to_console", False)
+    highs.setOptionValue("output_flag", True)
+    highs.cbLogging += on_log
+    try:
+        yield
+    finally:
+        highs.cbLogging -= on_log
+        highs.setOptionValue("output_flag", False)
 
 
 def seat_columns(model: PlanModel, hm: HighsModel) -> np.ndarray:
