@@ -751,8 +751,13 @@ class _Checker:
                     f"{number(factor)}."
                 )
             budget = self.pi.policy.budget[t - 1] if t - 1 < len(self.pi.policy.budget) else None
-            if budget is not None and self.above(line.total, budget):
-                self.say(f"{label}: total cost {number(line.total)}, above the budget of {number(budget)}.")
+            # A budget holds spending: every cost but the lost revenue of unmet demand, which is not paid out.
+            spending = float(line.total) - float(line.unmet_penalty)
+            if budget is not None and self.above(spending, budget, line.total):
+                self.say(
+                    f"{label}: spending {number(spending)} (total cost less the unmet-demand penalty), above the "
+                    f"budget of {number(budget)}."
+                )
             discounted += factor * line.total
         self.check_objective(discounted)
 

@@ -701,7 +701,10 @@ POLICY = SheetSpec(
 BUDGET = SheetSpec(
     name="Budget",
     layout="table",
-    purpose="Most total cost per period (blank or missing period: no budget).",
+    purpose=(
+        "Most spending per period: every cost but the lost revenue of unmet demand "
+        "(blank or missing period: no budget)."
+    ),
     key=("Period",),
     fields=(
         Field("Period", "period", "ref", "Planning period label.", required=True, ref="Periods"),

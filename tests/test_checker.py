@@ -268,7 +268,19 @@ def test_hires_cap(hiring: PlanResult) -> None:
 
 def test_budget(hiring: PlanResult) -> None:
     assert check_plan(with_policy(hiring, budget=(1000000.0, None))) == [
-        "2027: total cost 1,274,000, above the budget of 1,000,000.",
+        "2027: spending 1,274,000 (total cost less the unmet-demand penalty), above the budget of 1,000,000.",
+    ]
+
+
+def test_a_budget_holds_spending_not_the_lost_revenue_of_unmet_demand(rich: PlanResult) -> None:
+    line = next(c for c in rich.costs if c.period == 1)
+    assert line.unmet_penalty > 100_000  # sales demand partly unmet at 500 an hour
+    spending = line.total - line.unmet_penalty
+    # A budget between spending and total cost holds: unmet demand is not paid out.
+    assert check_plan(with_policy(rich, budget=(spending + line.unmet_penalty / 2, None))) == []
+    assert check_plan(with_policy(rich, budget=(spending - 10_000.0, None))) == [
+        f"2027: spending {spending:,.0f} (total cost less the unmet-demand penalty), above the budget of "
+        f"{spending - 10_000.0:,.0f}.",
     ]
 
 
