@@ -190,3 +190,25 @@ def test_the_lp_bound_reports_its_progress(example_input, monkeypatch) -> None: 
     steps = [m for m in messages if m.startswith("LP bound: interior-point iteration")]
     assert steps, messages
     assert all(re.fullmatch(r"LP bound: interior-point iteration \d+, primal-dual gap \S+ \(\d+ s\)", m) for m in steps)
+
+
+def test_a_generated_plan_rounded_unit_by_unit_passes_the_independent_checker(tmp_path: Path) -> None:
+    from rolemix.generate import generate_workbook
+
+    path = tmp_path / "generated.xlsx"
+    generate_workbook(path, employees=2_000, regions=4, segments=3, roles=6, periods=8, seed=7)
+    messages: list[str] = []
+    result = solve_plan(
+        read_plan_input(path),
+        SolveOptions(strategy="relax-and-fix", time_limit_s=60, explain=False),
+        progress=messages.append,
+    )
+    assert any("units planned in whole people within their share" in m for m in messages), messages
+    assert not any("period by period" in m for m in messages)
+    outcome = result.outcome
+    assert outcome.objective is not None and outcome.bound is not None and outcome.gap is not None
+    assert outcome.bound <= outcome.objective
+    assert outcome.gap == pytest.approx((outcome.objective - outcome.bound) / outcome.objective, rel=1e-9)
+    for row in result.plan:
+        assert row.hires == round(row.hires) and row.layoffs == round(row.layoffs)
+    assert check_plan(result) == []
