@@ -9,6 +9,7 @@ per-period rates from :attr:`Settings.periods_per_year`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 PeriodLength = Literal["month", "quarter", "year"]
@@ -239,10 +240,12 @@ class PlanInput:
         raise KeyError(name)
 
     def unit(self, name: str) -> Unit:
-        for unit in self.units:
-            if unit.name == name:
-                return unit
-        raise KeyError(name)
+        return self._units_by_name[name]
+
+    @cached_property
+    def _units_by_name(self) -> dict[str, Unit]:
+        # Results sheets look a unit up for every row: tens of thousands of rows in large plans.
+        return {unit.name: unit for unit in self.units}
 
     @property
     def segments(self) -> tuple[str, ...]:

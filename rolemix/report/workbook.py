@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from rolemix import __version__
 from rolemix.errors import OutputError
-from rolemix.inputs import PlanInput, Unit
+from rolemix.inputs import PlanInput
 from rolemix.report.assumptions import Assumption, input_assumptions, objective_in_words, overridden
 from rolemix.report.bulk import LargeTables
 from rolemix.report.cells import (
@@ -295,11 +295,6 @@ def _order(plan_input: PlanInput) -> tuple[dict[str, int], dict[str, int]]:
     return roles, units
 
 
-def _units(plan_input: PlanInput) -> dict[str, Unit]:
-    """Each unit by name, so that rows of large plans find their unit's region and segment at once."""
-    return {unit.name: unit for unit in plan_input.units}
-
-
 def _no_plan_note(ws: Worksheet, result: PlanResult, row: int = 1) -> None:
     text_cell(ws, row, 1, f"No rows: {result.outcome.in_words()}", NOTE_FONT)
 
@@ -438,10 +433,9 @@ def _plan(ws: Worksheet, names: TableNames, result: PlanResult, large: LargeTabl
     plan_input = result.plan_input
     currency = plan_input.settings.currency
     role_order, unit_order = _order(plan_input)
-    units = _units(plan_input)
     rows: list[list[object]] = []
     for row in sorted(result.plan, key=lambda r: (role_order.get(r.role, 0), unit_order.get(r.unit, 0), r.period)):
-        unit = units[row.unit]
+        unit = plan_input.unit(row.unit)
         rows.append([
             row.role, row.unit, unit.region, unit.segment, row.period, _label(plan_input, row.period),
             row.start, row.attrition, row.hires, row.hires_retained, row.layoffs, row.reskilled_out,
@@ -477,12 +471,11 @@ def _coverage(ws: Worksheet, names: TableNames, result: PlanResult, large: Large
     sources = [source.name for source in plan_input.sources]
     work_order = {work_type.name: index for index, work_type in enumerate(plan_input.work_types)}
     _, unit_order = _order(plan_input)
-    units = _units(plan_input)
     penalties = _penalties(plan_input)
     rows: list[list[object]] = []
     for row in sorted(result.coverage,
                       key=lambda r: (unit_order.get(r.unit, 0), work_order.get(r.work_type, 0), r.period)):
-        unit = units[row.unit]
+        unit = plan_input.unit(row.unit)
         by_role = dict(row.served_by_role)
         by_source = dict(row.served_by_source)
         served_share = (row.demand - row.unmet) / row.demand if row.demand > 0 else None
@@ -512,7 +505,7 @@ def _coverage(ws: Worksheet, names: TableNames, result: PlanResult, large: Large
     source_rows: list[list[object]] = []
     for source_row in sorted(result.sources,
                              key=lambda r: (source_order.get(r.source, 0), unit_order.get(r.unit, 0), r.period)):
-        unit = units[source_row.unit]
+        unit = plan_input.unit(source_row.unit)
         source_rows.append([
             source_row.source, kinds.get(source_row.source, ""), source_row.unit, unit.region, unit.segment,
             source_row.period, _label(plan_input, source_row.period), source_row.units, source_row.hours_available,
@@ -539,11 +532,10 @@ def _reskilling(ws: Worksheet, names: TableNames, result: PlanResult, large: Lar
     paths = {path.name: path for path in plan_input.paths}
     path_order = {path.name: index for index, path in enumerate(plan_input.paths)}
     _, unit_order = _order(plan_input)
-    units = _units(plan_input)
     rows: list[list[object]] = []
     for row in sorted(result.reskilling,
                       key=lambda r: (path_order.get(r.path, 0), unit_order.get(r.unit, 0), r.period)):
-        unit = units[row.unit]
+        unit = plan_input.unit(row.unit)
         path = paths.get(row.path)
         rows.append([
             row.path, path.from_role if path else "", path.to_role if path else "", row.unit, unit.region,
