@@ -163,10 +163,11 @@ class UnitModels:
                 rows_of[int(u)].add(r)
         self.rows_of = {u: np.array(sorted(rows_of[i]), dtype=np.int64) for u, i in self.unit_id.items()}
         self.col_unit = col_unit
-        integer = np.zeros(n, dtype=bool)
-        integer[hm.integer_columns] = True
+        #: Whether each column of the model is a whole number.
+        self.integer = np.zeros(n, dtype=bool)
+        self.integer[hm.integer_columns] = True
         #: Positions (within ``columns_of[unit]``) of each unit's whole-number columns.
-        self.whole_of = {u: np.nonzero(integer[cols])[0].astype(np.int32) for u, cols in self.columns_of.items()}
+        self.whole_of = {u: np.nonzero(self.integer[cols])[0].astype(np.int32) for u, cols in self.columns_of.items()}
         #: Whether every whole-number column belongs to a unit (else the plan cannot be split by unit).
         self.covers_whole_numbers = bool(np.all(col_unit[hm.integer_columns] >= 0))
 
@@ -290,8 +291,7 @@ def improve_units(
     pass can stop at the deadline.  Returns the improved values.
     """
     hm = unit_models.hm
-    integer = np.zeros(len(hm.columns), dtype=bool)
-    integer[hm.integer_columns] = True
+    integer = unit_models.integer
     x = x.copy()
     done = 0
     for unit, cols in unit_models.columns_of.items():
@@ -356,12 +356,12 @@ class SharedRows:
         )
         self.part = np.zeros(size, dtype=bool)
         self.part[self._row[mine], self._unit[mine]] = True
-        integer = np.zeros(len(hm.columns), dtype=bool)
-        integer[hm.integer_columns] = True
-        whole_entry = integer[self._col] & (self._value == np.round(self._value))
+        whole_entry = units.integer[self._col] & (self._value == np.round(self._value))
         whole = np.bincount(self._row, weights=~whole_entry, minlength=len(self.rows)) == 0
         self.lower_bound = hm.row_lower[self.rows]
         self.upper_bound = hm.row_upper[self.rows]
+        self.has_lower = np.isfinite(self.lower_bound)
+        self.has_upper = np.isfinite(self.upper_bound)
         self.upper = np.zeros(size)
         self.lower = np.zeros(size)
         for k in range(len(self.rows)):
@@ -375,13 +375,13 @@ class SharedRows:
                     target = _whole_shares(target, sign * (bound - self.held[k]), sign)
                 share[k, units_in] = target
         #: Reserves: shares until a unit is planned, then what it uses.
-        self.reserve_upper = np.where(np.isfinite(self.upper_bound)[:, None] & self.part, self.upper, 0.0)
-        self.reserve_lower = np.where(np.isfinite(self.lower_bound)[:, None] & self.part, self.lower, 0.0)
+        self.reserve_upper = np.where(self.has_upper[:, None] & self.part, self.upper, 0.0)
+        self.reserve_lower = np.where(self.has_lower[:, None] & self.part, self.lower, 0.0)
 
     def _limits(self, unit: int, lower: np.ndarray, upper: np.ndarray) -> RowLimits:
         mine = self.part[:, unit]
-        lower = np.where(np.isfinite(self.lower_bound), lower, -highspy.kHighsInf)
-        upper = np.where(np.isfinite(self.upper_bound), upper, highspy.kHighsInf)
+        lower = np.where(self.has_lower, lower, -highspy.kHighsInf)
+        upper = np.where(self.has_upper, upper, highspy.kHighsInf)
         return RowLimits(self.rows[mine], lower[mine], upper[mine])
 
     def share(self, unit: int) -> RowLimits:
@@ -392,26 +392,28 @@ class SharedRows:
         :meth:`record` or :meth:`release`."""
         free_upper = self.upper_bound - self.held - self.reserve_upper.sum(axis=1)
         free_lower = self.lower_bound - self.held - self.reserve_lower.sum(axis=1)
-        mine = self.part[:, unit]
         upper = self.reserve_upper[:, unit] + np.maximum(free_upper, 0.0)
         lower = self.reserve_lower[:, unit] + np.minimum(free_lower, 0.0)
-        self.reserve_upper[:, unit] = np.where(np.isfinite(self.upper_bound) & mine, upper, 0.0)
-        self.reserve_lower[:, unit] = np.where(np.isfinite(self.lower_bound) & mine, lower, 0.0)
+        self._reserve(unit, lower, upper)
         return self._limits(unit, lower, upper)
 
     def release(self, unit: int) -> None:
         """Give back the room claimed for ``unit``: its reserve is its share again."""
-        mine = self.part[:, unit]
-        self.reserve_upper[:, unit] = np.where(np.isfinite(self.upper_bound) & mine, self.upper[:, unit], 0.0)
-        self.reserve_lower[:, unit] = np.where(np.isfinite(self.lower_bound) & mine, self.lower[:, unit], 0.0)
+        self._reserve(unit, self.lower[:, unit], self.upper[:, unit])
 
     def record(self, unit: int, columns: np.ndarray, solution: np.ndarray) -> None:
         """The unit is planned (``solution`` over ``columns``): its reserves become what it uses."""
         mine = self._unit == unit
         local = np.searchsorted(columns, self._col[mine])
         used = np.bincount(self._row[mine], weights=self._value[mine] * solution[local], minlength=len(self.rows))
-        self.reserve_upper[:, unit] = np.where(np.isfinite(self.upper_bound) & self.part[:, unit], used, 0.0)
-        self.reserve_lower[:, unit] = np.where(np.isfinite(self.lower_bound) & self.part[:, unit], used, 0.0)
+        self._reserve(unit, used, used)
+
+    def _reserve(self, unit: int, lower: np.ndarray, upper: np.ndarray) -> None:
+        """Hold ``lower`` and ``upper`` of the shared rows for ``unit`` (nothing on rows it has no part in, or
+        on sides a row does not have)."""
+        mine = self.part[:, unit]
+        self.reserve_upper[:, unit] = np.where(self.has_upper & mine, upper, 0.0)
+        self.reserve_lower[:, unit] = np.where(self.has_lower & mine, lower, 0.0)
 
 
 def _whole_shares(target: np.ndarray, available: float, sign: float) -> np.ndarray:
@@ -642,11 +644,9 @@ def relax_and_fix(
     if x is None:
         return HeuristicRun("no plan", None, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
     objective = _objective(hm, x)
-    if (objective - bound) / max(abs(objective), 1e-9) > gap_limit and not unfixed:
-        progress(
-            f"plan {objective:,.0f}, {(objective - bound) / max(abs(objective), 1e-9):.2%} above the bound: "
-            "re-planning units one at a time"
-        )
+    above = _above_bound(objective, bound)
+    if above > gap_limit and not unfixed:
+        progress(f"plan {objective:,.0f}, {above:.2%} above the bound: re-planning units one at a time")
         x = improve_units(unit_models, x, deadline, gap_limit / 10, progress)
         objective = _objective(hm, x)
     broken = hm.broken_rows(x)
@@ -657,7 +657,7 @@ def relax_and_fix(
             "this is a fault in rolemix, please report it."
         )
     hm.last_values = x
-    gap = (objective - bound) / max(abs(objective), 1e-9)
+    gap = _above_bound(objective, bound)
     state = "optimal" if gap <= gap_limit + 1e-12 else "feasible"
     return HeuristicRun(state, objective, bound, lp_seconds, time.perf_counter() - fix_start, unfixed)
 
@@ -736,6 +736,11 @@ def _lower_bound(hm: HighsModel) -> float:
     if dual is not None and dual == dual and abs(dual) < 1e300:
         return min(primal, float(dual))
     return primal
+
+
+def _above_bound(objective: float, bound: float) -> float:
+    """How far a plan's cost is above the bound, relative to the cost."""
+    return (objective - bound) / max(abs(objective), 1e-9)
 
 
 def _objective(hm: HighsModel, x: np.ndarray) -> float:
