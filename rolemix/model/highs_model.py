@@ -79,9 +79,7 @@ class HighsModel:
                     indices.append(index[var.name])
                     values.append(coef)
             starts.append(len(indices))
-            lb, ub = constraint.getLb(), constraint.getUb()
-            row_lower[i] = -INF if lb is None else lb
-            row_upper[i] = INF if ub is None else ub
+            row_lower[i], row_upper[i] = _row_bounds(constraint)
         lp = highspy.HighsLp()
         lp.num_col_ = n
         lp.num_row_ = len(self.rows)
@@ -229,9 +227,7 @@ class HighsModel:
         plan checks read."""
         idx = np.array([self.index[v.name] for v in constraint.keys()], dtype=np.int64)  # noqa: SIM118
         val = np.array(list(constraint.values()), dtype=np.float64)
-        lb, ub = constraint.getLb(), constraint.getUb()
-        lower = -INF if lb is None else lb
-        upper = INF if ub is None else ub
+        lower, upper = _row_bounds(constraint)
         self.highs.addRow(lower, upper, len(idx), idx.astype(np.int32), val)
         self.rows.append(constraint)
         self.row_start = np.append(self.row_start, self.row_start[-1] + len(idx))
@@ -265,6 +261,12 @@ class HighsModel:
         col = values if values is not None else self.last_values if self.last_values is not None else self.values()
         for var, value in zip(self.columns, col.tolist(), strict=True):
             var.varValue = value
+
+
+def _row_bounds(constraint: pulp.LpConstraint) -> tuple[float, float]:
+    """The row's lower and upper bound, infinite where the constraint has none."""
+    lb, ub = constraint.getLb(), constraint.getUb()
+    return (-INF if lb is None else lb), (INF if ub is None else ub)
 
 
 def _constraints(problem: pulp.LpProblem) -> list[pulp.LpConstraint]:
