@@ -134,7 +134,7 @@ def _model_size(workbook: Path) -> tuple[int, int]:
 
     plan_input = read_plan_input(workbook)
     model = build_model(ModelData.from_input(plan_input), whole_people=True)
-    return len(model.problem.variables()), len(model.integers)
+    return len(model.problem.columns), len(model.integers)
 
 
 def run_benchmark(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pulp
 import pytest
 from planfactory import cohort, plan, role, source
 
@@ -39,8 +38,8 @@ def model() -> PlanModel:
 
 
 def coefficients(model: PlanModel, name: str) -> tuple[dict[str, float], float | None, float | None]:
-    constraint = next(c for c in model.problem.constraints() if c.name == name)
-    return {v.name: c for v, c in constraint.items()}, constraint.getLb(), constraint.getUb()
+    constraint = next(c for c in model.problem.rows if c.name == name)
+    return {v.name: c for v, c in constraint.items()}, constraint.lower, constraint.upper
 
 
 def test_accounting(model: PlanModel) -> None:
@@ -82,8 +81,8 @@ def test_coverage_and_external(model: PlanModel) -> None:
     coefs, low, up = coefficients(model, "coverage_u0_w0_t1")
     assert coefs == {"A_r0_u0_w0_t1": 1.0, "A_r1_u0_w0_t1": 1.0, "S_s0_u0_w0_t1": 1.0, "U_u0_w0_t1": 1.0}
     assert low == up == 1500.0
-    served = next(v for v in model.problem.variables() if v.name == "S_s0_u0_w0_t1")
-    assert served.upBound == pytest.approx(0.4 * 0.5 * 1500)
+    served = next(v for v in model.problem.columns if v.name == "S_s0_u0_w0_t1")
+    assert served.upper == pytest.approx(0.4 * 0.5 * 1500)
     assert coefficients(model, "external_hours_s0_u0_t1")[0] == {"S_s0_u0_w0_t1": 1.0, "K_s0_u0_t1": -120.0}
     assert coefficients(model, "max_units_s0_t1")[2] == 9.0
 
@@ -123,12 +122,12 @@ def test_budget_counts_spending_not_lost_revenue(model: PlanModel) -> None:
     assert coefs["H_r0_u0_t1"] == pytest.approx(50.0) and coefs["L_r0_u0_t1"] == pytest.approx(300.0)
     assert coefs["X_p0_u0_t1"] == pytest.approx(70.0 + 1200 / 4)
     assert coefs["K_s0_u0_t1"] == pytest.approx(90.0) and coefs["Seats_c0_u0_t1"] == pytest.approx(8.0)
-    assert not any(c.name.startswith("budget_t2") for c in model.problem.constraints())
+    assert not any(c.name.startswith("budget_t2") for c in model.problem.rows)
 
 
 def test_whole_numbers_and_names(model: PlanModel) -> None:
     kinds = {v.name.split("_")[0] for v in model.integers}
     assert kinds == {"H", "L", "X", "K", "Seats"}
-    assert all(v.cat == pulp.LpInteger for v in model.integers)
-    names = [c.name for c in model.problem.constraints()]
+    assert all(v.integer for v in model.integers)
+    names = [c.name for c in model.problem.rows]
     assert len(names) == len(set(names))

@@ -68,17 +68,17 @@ def test_benchmark_smoke_writes_its_figures(tmp_path: Path) -> None:
 
 def test_a_refused_bound_change_is_a_solver_failure_not_a_silent_no_op() -> None:
     import numpy as np
-    import pulp
 
     from rolemix.errors import SolverFailure
     from rolemix.model.highs_model import HighsModel
+    from rolemix.model.lp import GE, Expression, Problem
 
-    problem = pulp.LpProblem("two", pulp.LpMinimize)
-    x = problem.add_variable("x", 0, 10)
-    y = problem.add_variable("y", 0, 10)
-    problem += x + y
-    problem += x + y >= 3
-    hm = HighsModel(problem, [])
+    problem = Problem()
+    x = problem.add_column("x", 0, 10)
+    y = problem.add_column("y", 0, 10)
+    problem.set_objective(Expression([(x, 1.0), (y, 1.0)]))
+    problem.add_row("at_least_3", Expression([(x, 1.0), (y, 1.0)]), GE, 3.0)
+    hm = HighsModel(problem)
     hm.fix(np.array([0]), np.array([2.0]))
     hm.run(solver="simplex")
     assert hm.values().tolist() == [2.0, 1.0]
@@ -111,7 +111,7 @@ def test_shares_of_a_fractional_plan_never_add_up_to_more_than_a_shared_row_allo
     from rolemix.model.scale import SharedRows, UnitModels, column_units
 
     model = build_model(ModelData.from_input(example_input), whole_people=True)
-    hm = HighsModel(model.problem, model.integers)
+    hm = HighsModel(model.problem, devex=True)
     hm.set_objective(model.term("cost"))
     hm.relax_integrality(True)
     hm.run(solver="ipm", run_crossover="on", presolve="on")

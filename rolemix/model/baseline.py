@@ -42,10 +42,10 @@ def do_nothing(plan_input: PlanInput) -> PlanResult:
     (budget, caps, ratios) are not applied: the baseline shows where doing nothing leads."""
     data = ModelData.from_input(plan_input)
     model = build_model(data, whole_people=False, mode="baseline", fixed_hires=backfill_hires(data))
-    model.problem.setObjective(model.term("cost"))
+    model.problem.set_objective(model.term("cost"))
     settings = plan_input.settings
     started = time.perf_counter()
-    solver = settings.solver if settings.solver == "cbc" or pulp.HiGHS().available() else "cbc"
+    solver = settings.solver
     run = run_solver(model, solver, settings.time_limit_s, 0.0, mip=False)
     outcome = SolveOutcome(
         status=run.status,

@@ -14,24 +14,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-import pulp
-
 from rolemix.inputs import ReskillPath
 from rolemix.model.data import ModelData
+from rolemix.model.lp import EQ, GE, LE, Column, Expression, Problem, Row
 from rolemix.results import COST_COMPONENTS
 
 Key3 = tuple[str, str, int]
-Pairs = list[tuple[pulp.LpVariable, float]]
+Pairs = list[tuple[Column, float]]
 Sense = Literal["<=", ">="]
 Mode = Literal["plan", "baseline", "elastic"]
 
 
-def linear(pairs: Iterable[tuple[pulp.LpVariable, float]], constant: float = 0.0) -> pulp.LpAffineExpression:
-    """An affine expression from (variable, coefficient) pairs, summing repeated variables."""
-    merged: dict[pulp.LpVariable, float] = {}
-    for var, coef in pairs:
-        merged[var] = merged.get(var, 0.0) + coef
-    return pulp.LpAffineExpression([(v, c) for v, c in merged.items() if c != 0.0], constant=constant)
+def linear(pairs: Iterable[tuple[Column, float]], constant: float = 0.0) -> Expression:
+    """An affine expression from (column, coefficient) pairs, summing repeated columns and leaving out zeros."""
+    items = pairs if isinstance(pairs, list) else list(pairs)
+    expr = Expression(items, constant)
+    if len(expr) != len(items):
+        # A column given more than once: add its coefficients up (a dictionary keeps only the last).
+        merged: dict[Column, float] = {}
+        for var, coef in items:
+            merged[var] = merged.get(var, 0.0) + coef
+        expr = Expression(merged.items(), constant)
+    if 0.0 in expr.values():
+        expr = Expression([(v, c) for v, c in expr.items() if c != 0.0], constant)
+    return expr
 
 
 @dataclass
@@ -52,8 +58,8 @@ class PolicyRow:
     rhs: float
     measure: str
     limit: float
-    constraint: pulp.LpConstraint
-    slack: pulp.LpVariable | None = None
+    constraint: Row
+    slack: Column | None = None
     #: For explanations that group limits: the work type and segment of must-meet demand, the share of a
     #: layoff cap.
     work_type: str = ""
@@ -68,30 +74,30 @@ class PlanModel:
     data: ModelData
     mode: Mode
     whole_people: bool
-    problem: pulp.LpProblem
-    headcount: dict[Key3, pulp.LpVariable] = field(default_factory=dict)
-    hires: dict[Key3, pulp.LpVariable] = field(default_factory=dict)
-    layoffs: dict[Key3, pulp.LpVariable] = field(default_factory=dict)
-    starts: dict[Key3, pulp.LpVariable] = field(default_factory=dict)  # (path, unit, t)
-    reduced: dict[Key3, pulp.LpVariable] = field(default_factory=dict)
-    seats: dict[Key3, pulp.LpVariable] = field(default_factory=dict)  # (copilot, unit, t)
-    allocated: dict[tuple[str, str, str, int], pulp.LpVariable] = field(default_factory=dict)  # (role, unit, work, t)
-    idle: dict[Key3, pulp.LpVariable] = field(default_factory=dict)
-    served: dict[tuple[str, str, str, int], pulp.LpVariable] = field(default_factory=dict)  # (source, unit, work, t)
-    ext_units: dict[Key3, pulp.LpVariable] = field(default_factory=dict)  # (source, unit, t)
-    unmet: dict[Key3, pulp.LpVariable] = field(default_factory=dict)  # (unit, work, t)
+    problem: Problem
+    headcount: dict[Key3, Column] = field(default_factory=dict)
+    hires: dict[Key3, Column] = field(default_factory=dict)
+    layoffs: dict[Key3, Column] = field(default_factory=dict)
+    starts: dict[Key3, Column] = field(default_factory=dict)  # (path, unit, t)
+    reduced: dict[Key3, Column] = field(default_factory=dict)
+    seats: dict[Key3, Column] = field(default_factory=dict)  # (copilot, unit, t)
+    allocated: dict[tuple[str, str, str, int], Column] = field(default_factory=dict)  # (role, unit, work, t)
+    idle: dict[Key3, Column] = field(default_factory=dict)
+    served: dict[tuple[str, str, str, int], Column] = field(default_factory=dict)  # (source, unit, work, t)
+    ext_units: dict[Key3, Column] = field(default_factory=dict)  # (source, unit, t)
+    unmet: dict[Key3, Column] = field(default_factory=dict)  # (unit, work, t)
     cost_pairs: dict[tuple[str, int], Pairs] = field(default_factory=lambda: defaultdict(list))
     cost_constant: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
     policies: list[PolicyRow] = field(default_factory=list)
     #: Rows of one unit that rounding can break (headcount accounting, must-meet coverage, seats and reduced
     #: hours within headcount, capacity that gives coaching hours), with their unit: the rounding repair of large
     #: plans may relax them to find the culprits.
-    unit_rows: list[tuple[pulp.LpConstraint, str]] = field(default_factory=list)
-    integers: list[pulp.LpVariable] = field(default_factory=list)
+    unit_rows: list[tuple[Row, str]] = field(default_factory=list)
+    integers: list[Column] = field(default_factory=list)
     #: The organisation unit of every variable (by name).
-    unit_of: dict[str, str] = field(default_factory=dict)
+    unit_of: dict[Column, str] = field(default_factory=dict)
     #: Per-unit sums that keep company-wide rows sparse: (kind, unit, t) -> variable.
-    unit_sums: dict[tuple[str, str, int], pulp.LpVariable] = field(default_factory=dict)
+    unit_sums: dict[tuple[str, str, int], Column] = field(default_factory=dict)
     _names: set[str] = field(default_factory=set)
 
     # -- small helpers ---------------------------------------------------
@@ -102,14 +108,12 @@ class PlanModel:
         name: str,
         upper: float | None = None,
         integer: bool = False,
-    ) -> pulp.LpVariable:
+    ) -> Column:
         """Create a non-negative variable, register it under ``key`` and return it."""
         whole = integer and self.whole_people
-        var = self.problem.add_variable(
-            name, lowBound=0, upBound=upper, cat=pulp.LpInteger if whole else pulp.LpContinuous
-        )
+        var = self.problem.add_column(name, 0.0, upper, whole)
         registry[key] = var
-        self.unit_of[name] = str(key[0] if registry is self.unmet else key[1])
+        self.unit_of[var] = str(key[0] if registry is self.unmet else key[1])
         if whole:
             self.integers.append(var)
         return var
@@ -123,27 +127,25 @@ class PlanModel:
         """
         grouped: dict[str, Pairs] = defaultdict(list)
         for var, coef in pairs:
-            grouped[self.unit_of[var.name]].append((var, coef))
+            grouped[self.unit_of[var]].append((var, coef))
         if len(grouped) < 2:
             return pairs
         out: Pairs = []
         for unit, terms in grouped.items():
             ui = self.data.units.index(unit)
-            total = self.problem.add_variable(f"sum_{kind}_u{ui}_t{period}", lowBound=None)
+            total = self.problem.add_column(f"sum_{kind}_u{ui}_t{period}", None)
             self.unit_sums[kind, unit, period] = total
-            self.unit_of[total.name] = unit
-            self.add(f"sum_{kind}_u{ui}_t{period}", linear([*terms, (total, -1.0)]), pulp.LpConstraintEQ, 0.0)
+            self.unit_of[total] = unit
+            self.add(f"sum_{kind}_u{ui}_t{period}", linear([*terms, (total, -1.0)]), EQ, 0.0)
             out.append((total, 1.0))
         return out
 
-    def add(self, name: str, expr: pulp.LpAffineExpression, sense: int, rhs: float) -> pulp.LpConstraint:
+    def add(self, name: str, expr: Expression, sense: int, rhs: float) -> Row:
         """Add ``expr (sense) rhs`` under a unique deterministic name."""
         if name in self._names:
             raise ValueError(f"duplicate constraint name {name}")
         self._names.add(name)
-        constraint = pulp.LpConstraint(expr, sense=sense, rhs=rhs, name=name)
-        self.problem.addConstraint(constraint)
-        return constraint
+        return self.problem.add_row(name, expr, sense, rhs)
 
     def add_policy(
         self,
@@ -165,9 +167,9 @@ class PlanModel:
         ``work_type``, ``segment`` and ``share`` are the grouping fields of :class:`PolicyRow`."""
         slack = None
         if self.mode == "elastic":
-            slack = self.problem.add_variable(f"slack_{name}", lowBound=0)
+            slack = self.problem.add_column(f"slack_{name}")
             pairs = [*pairs, (slack, -1.0 if sense == "<=" else 1.0)]
-        constraint = self.add(name, linear(pairs), pulp.LpConstraintLE if sense == "<=" else pulp.LpConstraintGE, rhs)
+        constraint = self.add(name, linear(pairs), LE if sense == "<=" else GE, rhs)
         self.policies.append(
             PolicyRow(
                 family,
@@ -187,13 +189,13 @@ class PlanModel:
         )
 
     def cost(
-        self, component: str, period: int, pairs: Iterable[tuple[pulp.LpVariable, float]], constant: float = 0.0
+        self, component: str, period: int, pairs: Iterable[tuple[Column, float]], constant: float = 0.0
     ) -> None:
         """Book cost terms of ``component`` in ``period`` (undiscounted money)."""
         self.cost_pairs[component, period].extend(pairs)
         self.cost_constant[component, period] += constant
 
-    def period_cost(self, period: int, spending_only: bool = False) -> pulp.LpAffineExpression:
+    def period_cost(self, period: int, spending_only: bool = False) -> Expression:
         """Total undiscounted cost of ``period`` (without lost revenue when ``spending_only``)."""
         pairs: Pairs = []
         constant = 0.0
@@ -204,7 +206,7 @@ class PlanModel:
             constant += self.cost_constant.get((component, period), 0.0)
         return linear(pairs, constant)
 
-    def total_cost(self) -> pulp.LpAffineExpression:
+    def total_cost(self) -> Expression:
         """Discounted total cost over the horizon (the least-cost objective)."""
         pairs: Pairs = []
         constant = 0.0
@@ -215,7 +217,7 @@ class PlanModel:
                 constant += factor * self.cost_constant.get((component, t), 0.0)
         return linear(pairs, constant)
 
-    def term(self, name: str) -> pulp.LpAffineExpression:
+    def term(self, name: str) -> Expression:
         """Objective term ``cost``, ``layoffs`` or ``unmet`` as an expression."""
         if name == "cost":
             return self.total_cost()
@@ -266,7 +268,7 @@ def add_decisions(m: PlanModel, pos: _Positions, fixed_hires: dict[Key3, float] 
                 if baseline:
                     assert fixed_hires is not None
                     value = fixed_hires[key]
-                    var = m.problem.add_variable(f"H_r{ri}_u{ui}_t{t}", lowBound=value, upBound=value)
+                    var = m.problem.add_column(f"H_r{ri}_u{ui}_t{t}", value, value)
                     m.hires[key] = var
                     continue
                 if role.hires_cap is None or role.hires_cap > 0:
@@ -345,7 +347,7 @@ def add_accounting(m: PlanModel, pos: _Positions) -> None:
         if (role, unit, t) in m.layoffs:
             pairs.append((m.layoffs[role, unit, t], 1.0))
         pairs.extend(flows.get((role, unit, t), []))
-        row = m.add(f"headcount_r{pos.role[role]}_u{pos.unit[unit]}_t{t}", linear(pairs), pulp.LpConstraintEQ, rhs)
+        row = m.add(f"headcount_r{pos.role[role]}_u{pos.unit[unit]}_t{t}", linear(pairs), EQ, rhs)
         m.unit_rows.append((row, unit))
 
 
@@ -415,7 +417,7 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
         if red is not None:
             pairs.append((red, hours * (1.0 - role.reduced_hours_fte)))
             within = m.add(
-                f"reduced_within_r{ri}_u{ui}_t{t}", linear([(red, 1.0), (n, -1.0)]), pulp.LpConstraintLE, 0.0
+                f"reduced_within_r{ri}_u{ui}_t{t}", linear([(red, 1.0), (n, -1.0)]), LE, 0.0
             )
             m.unit_rows.append((within, unit))
         for copilot in copilots_of.get(role_name, []):
@@ -426,7 +428,7 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
             within = m.add(
                 f"seats_within_c{pos.copilot[copilot.name]}_u{ui}_t{t}",
                 linear([(seat, 1.0), (n, -1.0)]),
-                pulp.LpConstraintLE,
+                LE,
                 0.0,
             )
             m.unit_rows.append((within, unit))
@@ -435,7 +437,7 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
             for path in coached_by.get(role_name, [])
             for v, c in training_pool(m, path.name, unit, t, path.duration)
         ]
-        row = m.add(f"capacity_r{ri}_u{ui}_t{t}", linear([*pairs, *coaching]), pulp.LpConstraintEQ, 0.0)
+        row = m.add(f"capacity_r{ri}_u{ui}_t{t}", linear([*pairs, *coaching]), EQ, 0.0)
         if coaching:
             # Rounding starts up takes coaching hours the row may not have: the rounding repair may relax it.
             m.unit_rows.append((row, unit))
@@ -478,9 +480,7 @@ def add_external(m: PlanModel, pos: _Positions) -> None:
                 if m.mode == "baseline":
                     if not served and source.existing_units == 0:
                         continue
-                    units = m.problem.add_variable(
-                        f"K_s{si}_u{ui}_t{t}", lowBound=source.existing_units, upBound=source.existing_units
-                    )
+                    units = m.problem.add_column(f"K_s{si}_u{ui}_t{t}", source.existing_units, source.existing_units)
                     m.ext_units[source.name, unit, t] = units
                 elif not served:
                     continue
@@ -490,7 +490,7 @@ def add_external(m: PlanModel, pos: _Positions) -> None:
                     m.add(
                         f"external_hours_s{si}_u{ui}_t{t}",
                         linear([*served, (units, -source.hours_per_unit)]),
-                        pulp.LpConstraintLE,
+                        LE,
                         0.0,
                     )
                 m.cost("external", t, [(units, source.cost_per_unit)])
@@ -550,7 +550,7 @@ def add_coverage(m: PlanModel, pos: _Positions) -> None:
                 segment=d.segment_of[unit],
             )
             pairs.append((unmet, 1.0))
-        row = m.add(f"coverage_u{ui}_w{wi}_t{t}", linear(pairs), pulp.LpConstraintEQ, demand.hours)
+        row = m.add(f"coverage_u{ui}_w{wi}_t{t}", linear(pairs), EQ, demand.hours)
         if demand.must_meet and (unit, work, t) not in m.unmet:
             m.unit_rows.append((row, unit))
 
@@ -870,7 +870,7 @@ def build_model(
         data=data,
         mode=mode,
         whole_people=whole_people and mode == "plan",
-        problem=pulp.LpProblem("rolemix_plan", pulp.LpMinimize),
+        problem=Problem(),
     )
     pos = _Positions(data)
     add_decisions(m, pos, fixed_hires)

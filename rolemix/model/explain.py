@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import highspy
 import numpy as np
-import pulp
 
 from rolemix.model.build import PlanModel, PolicyRow, build_model, linear
 from rolemix.model.data import ModelData
@@ -87,7 +86,7 @@ def _row_value(
         return 0.0
     best = 0.0
     for var, coef in row.constraint.items():
-        j = hm.index[var.name]
+        j = var.index
         if j not in integer_columns:
             continue
         # Relaxing an "at most" row lets a decision with a positive coefficient grow (an "at least" row, one with
@@ -104,14 +103,14 @@ def binding_limits(
 ) -> tuple[BindingLimit, ...]:
     """Marginal values of the policy limits, from the LP with whole-number decisions fixed at the plan's values.
 
-    ``hm`` is the solver model of a large plan, already holding the plan; without it the PuLP model's values
-    are handed to a fresh one.
+    ``hm`` is the solver model of a large plan, already holding the plan; without it the model's values are
+    handed to a fresh one.
     """
     d = model.data
     currency = d.plan_input.settings.currency
     if hm is None:
-        hm = HighsModel(model.problem, model.integers)
-        values = np.array([var.varValue or 0.0 for var in hm.columns])
+        hm = HighsModel(model.problem, devex=True)
+        values = np.array([column.value or 0.0 for column in hm.columns])
     else:
         values = hm.last_values if hm.last_values is not None else hm.values()
     cols = hm.integer_columns
@@ -127,15 +126,14 @@ def binding_limits(
     reduced = np.asarray(solution.col_dual, dtype=np.float64)
     activity = np.asarray(solution.row_value, dtype=np.float64)
     plan = np.asarray(solution.col_value, dtype=np.float64)
-    row_of = {id(c): i for i, c in enumerate(hm.rows)}
     integer_columns = {int(c) for c in cols}
     limits: list[BindingLimit] = []
     for row in model.policies:
-        i = row_of[id(row.constraint)]
+        i = row.constraint.index
         saving = _row_value(row, i, hm, duals, reduced, activity, integer_columns)
         scale = 1000.0 if row.measure == "money" else 1.0
         if row.family in ("ratio_min", "ratio_max"):
-            per = [hm.index[v.name] for v, coef in row.constraint.items() if coef < 0]
+            per = [v.index for v, coef in row.constraint.items() if coef < 0]
             scale = 0.01 * float(plan[per].sum())
         elif row.family == "human_share":
             scale = 0.01 * (row.rhs / row.limit if row.limit else 0.0)
@@ -175,25 +173,27 @@ def diagnose_infeasibility(data: ModelData) -> tuple[str, tuple[str, ...]]:
     for row in model.policies:
         assert row.slack is not None
         weights.append((row.slack, 1.0 / max(abs(row.limit), 1.0)))
-    model.problem.setObjective(linear(weights))
-    model.problem.solve(pulp.HiGHS(msg=False) if pulp.HiGHS().available() else pulp.PULP_CBC_CMD(msg=False))
-    if model.problem.status != pulp.LpStatusOptimal:
+    model.problem.set_objective(linear(weights))
+    hm = HighsModel(model.problem, mip=False)
+    if hm.run() != highspy.HighsModelStatus.kOptimal:
         return (
             "No plan satisfies the workbook even with every policy limit relaxed: the demand that must be met "
             "cannot be covered by any mix of roles and capacity sources.",
             (),
         )
+    hm.write_back()
+    hm.write_duals()
     currency = data.plan_input.settings.currency
     relaxed: list[tuple[float, str]] = []
     holding: list[tuple[float, str]] = []
     for row in model.policies:
         assert row.slack is not None
-        amount = row.slack.varValue or 0.0
+        amount = row.slack.value or 0.0
         if amount > 1e-6:
             relaxed.append((amount / max(abs(row.limit), 1.0), _violation(row, amount, currency, data)))
-        elif abs(row.constraint.pi or 0.0) > 1e-9:
+        elif abs(row.constraint.dual or 0.0) > 1e-9:
             # A limit that holds but presses against the relaxed ones: the other side of the conflict.
-            holding.append((abs(row.constraint.pi or 0.0), _holding(row, currency, data)))
+            holding.append((abs(row.constraint.dual or 0.0), _holding(row, currency, data)))
     if not relaxed:
         return ("No plan satisfies every limit, but no single policy limit explains it.", ())
     relaxed.sort(key=lambda item: -item[0])

@@ -1,13 +1,12 @@
-"""Read a solved model once into plain result rows (no PuLP objects leave this module)."""
+"""Read a solved model once into plain result rows (no model objects leave this module)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-import pulp
-
 from rolemix.inputs import Copilot
 from rolemix.model.build import PlanModel, ramping_pairs, training_pool
+from rolemix.model.lp import Column
 from rolemix.results import (
     CoverageRow,
     PeriodCost,
@@ -22,19 +21,19 @@ from rolemix.results import (
 SNAP = 1e-6
 
 
-def _value(var: pulp.LpVariable | None) -> float:
-    """A variable's value; whole-number decisions are snapped to their whole number (solver round-off)."""
-    if var is None or var.varValue is None:
+def _value(var: Column | None) -> float:
+    """A column's value; whole-number decisions are snapped to their whole number (solver round-off)."""
+    if var is None or var.value is None:
         return 0.0
-    value = float(var.varValue)
-    if var.cat == pulp.LpInteger:
+    value = float(var.value)
+    if var.integer:
         nearest = round(value)
         if abs(value - nearest) <= SNAP:
             return float(nearest)
     return value
 
 
-def _sum(pairs: list[tuple[pulp.LpVariable, float]]) -> float:
+def _sum(pairs: list[tuple[Column, float]]) -> float:
     return sum(_value(v) * c for v, c in pairs)
 
 

@@ -1,11 +1,10 @@
-"""Hand a built PuLP model to HiGHS in one call, keep it, and write values back.
+"""Hand a built model to HiGHS in one call, keep it, and write values back.
 
-PuLP's own HiGHS interface adds columns and rows one call at a time and
-rebuilds the solver model on every solve.  Large plans need the model handed
-over once (as arrays, through ``highspy.Highs.passModel``) and then changed in
+The model's columns and rows (:mod:`rolemix.model.lp`) go over as arrays,
+through ``highspy.Highs.passModel``, and the solver model is then changed in
 place — bounds fixed, integrality relaxed, re-solved from the last basis —
-which is what :class:`HighsModel` offers.  It uses only public PuLP objects
-(variables, constraints, expressions) and the public highspy API.
+which is what large plans need and what :class:`HighsModel` offers.  It uses
+only the public highspy API.
 """
 
 from __future__ import annotations
@@ -14,72 +13,60 @@ from collections.abc import Sequence
 
 import highspy
 import numpy as np
-import pulp
 
 from rolemix.errors import SolverFailure
+from rolemix.model.lp import Expression, Problem, Row
 
 INF = highspy.kHighsInf
 
 
 class HighsModel:
-    """A PuLP problem loaded into an in-process HiGHS instance.
+    """A model loaded into an in-process HiGHS instance.
 
-    ``columns`` is the column order (PuLP variables); ``index`` maps a variable
-    name to its column.  Rows follow the order of the problem's constraints.
+    Column ``j`` of the solver is the model's column with ``index`` ``j``; rows follow the model's rows (rows
+    added later with :meth:`add_row` go after them).  With ``mip`` false the whole-number columns go over as
+    continuous (the LP relaxation).  ``devex`` picks devex pricing in the dual simplex, for models re-solved
+    many times after bounds change (a whole-model solve keeps HiGHS's own choice).
     """
 
-    def __init__(
-        self, problem: pulp.LpProblem, integers: Sequence[pulp.LpVariable], threads: int | None = None
-    ) -> None:
+    def __init__(self, problem: Problem, threads: int | None = None, mip: bool = True, devex: bool = False) -> None:
         self.problem = problem
-        columns: list[pulp.LpVariable] = []
-        index: dict[str, int] = {}
-        for constraint in _constraints(problem):
-            for var in constraint.keys():  # noqa: SIM118 - an LpConstraint, not a dict
-                if var.name not in index:
-                    index[var.name] = len(columns)
-                    columns.append(var)
-        for var in problem.objective.keys() if problem.objective is not None else ():
-            if var.name not in index:
-                index[var.name] = len(columns)
-                columns.append(var)
-        self.columns = columns
-        self.index = index
-        self.rows = _constraints(problem)
+        self.columns = problem.columns
+        self.rows = list(problem.rows)
         self.highs = highspy.Highs()  # type: ignore[no-untyped-call]
         self.highs.setOptionValue("output_flag", False)
         if threads is not None:
             self.highs.setOptionValue("threads", threads)
-        # Devex pricing: re-solves after fixing many bounds at the headline size took 24 s instead of 39 s with
-        # the default dual steepest edge (docs/performance.md).
-        self.highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
+        if devex:
+            # Re-solves after fixing many bounds at the headline size took 24 s instead of 39 s with the default
+            # dual steepest edge (docs/performance.md).
+            self.highs.setOptionValue("simplex_dual_edge_weight_strategy", 1)
         self.slack_columns = np.zeros(0, dtype=np.int32)
         self.slack_owner = np.zeros(0, dtype=np.int64)
         self.elastic_rows = 0
-        self.integer_columns = np.array(sorted(index[v.name] for v in integers if v.name in index), dtype=np.int32)
-        self._pass(problem)
+        self.integer_columns = np.array([c.index for c in self.columns if c.integer], dtype=np.int32)
+        self._pass(problem, mip)
 
-    def _pass(self, problem: pulp.LpProblem) -> None:
-        n = len(self.columns)
-        lower = np.array([-INF if v.lowBound is None else v.lowBound for v in self.columns], dtype=np.float64)
-        upper = np.array([INF if v.upBound is None else v.upBound for v in self.columns], dtype=np.float64)
-        cost = np.zeros(n)
-        objective = problem.objective if problem.objective is not None else pulp.LpAffineExpression()
-        for var, coef in objective.items():
-            cost[self.index[var.name]] = coef
-        starts = [0]
-        indices: list[int] = []
-        values: list[float] = []
-        row_lower = np.empty(len(self.rows))
-        row_upper = np.empty(len(self.rows))
-        index = self.index
-        for i, constraint in enumerate(self.rows):
-            for var, coef in constraint.items():
-                if coef != 0:
-                    indices.append(index[var.name])
-                    values.append(coef)
-            starts.append(len(indices))
-            row_lower[i], row_upper[i] = _row_bounds(constraint)
+    def _pass(self, problem: Problem, mip: bool) -> None:
+        columns = self.columns
+        n = len(columns)
+        lower = np.array([-INF if c.lower is None else c.lower for c in columns], dtype=np.float64)
+        upper = np.array([INF if c.upper is None else c.upper for c in columns], dtype=np.float64)
+        cost = _costs(problem.objective, n)
+        lengths = np.fromiter((len(row.expr) for row in self.rows), dtype=np.int64, count=len(self.rows))
+        starts = np.zeros(len(self.rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        indices = np.fromiter(
+            (c.index for row in self.rows for c in row.expr), dtype=np.int64, count=int(starts[-1])
+        )
+        values = np.fromiter(
+            (v for row in self.rows for v in row.expr.values()), dtype=np.float64, count=int(starts[-1])
+        )
+        bounds = np.array([_row_bounds(row) for row in self.rows], dtype=np.float64).reshape(-1, 2)
+        row_lower, row_upper = bounds[:, 0].copy(), bounds[:, 1].copy()
+        integrality = np.zeros(n, dtype=np.uint8)
+        if mip:
+            integrality[self.integer_columns] = 1
         lp = highspy.HighsLp()
         lp.num_col_ = n
         lp.num_row_ = len(self.rows)
@@ -88,43 +75,40 @@ class HighsModel:
         lp.col_upper_ = upper
         lp.row_lower_ = row_lower
         lp.row_upper_ = row_upper
-        lp.offset_ = float(objective.constant)
+        lp.offset_ = float(problem.objective.constant)
         matrix = lp.a_matrix_
         matrix.format_ = highspy.MatrixFormat.kRowwise
         matrix.num_col_ = n
         matrix.num_row_ = len(self.rows)
-        matrix.start_ = np.array(starts, dtype=np.int32)
-        matrix.index_ = np.array(indices, dtype=np.int32)
-        matrix.value_ = np.array(values, dtype=np.float64)
+        matrix.start_ = starts.astype(np.int32)
+        matrix.index_ = indices.astype(np.int32)
+        matrix.value_ = values
         lp.a_matrix_ = matrix
-        integrality = np.zeros(n, dtype=np.uint8)
-        integrality[self.integer_columns] = 1
-        lp.integrality_ = [
-            highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous for v in integrality
-        ]
+        if integrality.any():
+            lp.integrality_ = [
+                highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous for v in integrality
+            ]
         self.highs.passModel(lp)
         self.lower = lower
         self.upper = upper
         #: The bounds in force now (fixings included), and the matrix by rows, for sub-models.
         self.current_lower = lower.copy()
         self.current_upper = upper.copy()
-        self.row_start = np.asarray(starts, dtype=np.int64)
-        self.row_index = np.asarray(indices, dtype=np.int64)
-        self.row_value = np.asarray(values, dtype=np.float64)
+        self.row_start = starts
+        self.row_index = indices
+        self.row_value = values
         self.row_lower = row_lower
         self.row_upper = row_upper
         self.integrality = integrality
         self.current_cost = cost
-        self.objective_offset = float(objective.constant)
+        self.objective_offset = float(problem.objective.constant)
         #: The plan's values when a heuristic found it outside the solver (see rolemix.model.scale).
         self.last_values: np.ndarray | None = None
 
     # -- changes in place ------------------------------------------------------
-    def set_objective(self, expression: pulp.LpAffineExpression) -> None:
+    def set_objective(self, expression: Expression) -> None:
         """Replace the objective (columns not in it get cost 0)."""
-        cost = np.zeros(len(self.columns))
-        for var, coef in expression.items():
-            cost[self.index[var.name]] = coef
+        cost = _costs(expression, len(self.columns))
         self.current_cost = cost
         self.objective_offset = float(expression.constant)
         self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)
@@ -186,19 +170,18 @@ class HighsModel:
             self.current_lower[columns] = self.lower[columns]
             self.current_upper[columns] = self.upper[columns]
 
-    def add_elastic(self, constraints: Sequence[pulp.LpConstraint], penalty: float) -> None:
+    def add_elastic(self, constraints: Sequence[Row], penalty: float) -> None:
         """Give each of ``constraints`` slack columns priced at ``penalty`` per unit of violation.
 
         An "at most" row gets a slack that lowers it, an "at least" row one that raises it, an equality both.
         With a penalty above every dual price the optimum uses no slack whenever the rows can hold, and
         where they cannot, the slacks show which rows gave way.  :meth:`close_elastic` removes the option.
         """
-        row_of = {id(c): i for i, c in enumerate(self.rows)}
         first = self.highs.getNumCol()
         owners: list[int] = []
         for k, constraint in enumerate(constraints):
-            row = row_of[id(constraint)]
-            lower, upper = constraint.getLb(), constraint.getUb()
+            row = constraint.index
+            lower, upper = constraint.lower, constraint.upper
             signs = (-1.0,) if lower is None else (1.0,) if upper is None else (1.0, -1.0)
             for sign in signs:
                 self.highs.addCol(penalty, 0.0, INF, 1, np.array([row], dtype=np.int32), np.array([sign]))
@@ -222,11 +205,13 @@ class HighsModel:
             zeros = np.zeros(len(slacks))
             self.highs.changeColsBounds(len(slacks), slacks, zeros, zeros)
 
-    def add_row(self, constraint: pulp.LpConstraint) -> None:
-        """Add ``constraint`` (already in the PuLP problem) as a row, also to the row arrays that unit models and
-        plan checks read."""
-        idx = np.array([self.index[v.name] for v in constraint.keys()], dtype=np.int64)  # noqa: SIM118
-        val = np.array(list(constraint.values()), dtype=np.float64)
+    def add_row(self, constraint: Row) -> None:
+        """Add ``constraint`` (just added to the model, so it is the next row) as a row, also to the row arrays
+        that unit models and plan checks read."""
+        if constraint.index != len(self.rows):
+            raise ValueError(f"row {constraint.name} is not the model's next row")
+        idx = np.fromiter((c.index for c in constraint.expr), dtype=np.int64, count=len(constraint.expr))
+        val = np.fromiter(constraint.expr.values(), dtype=np.float64, count=len(constraint.expr))
         lower, upper = _row_bounds(constraint)
         self.highs.addRow(lower, upper, len(idx), idx.astype(np.int32), val)
         self.rows.append(constraint)
@@ -257,18 +242,29 @@ class HighsModel:
         return np.asarray(self.highs.getSolution().col_value, dtype=np.float64)[: len(self.columns)]
 
     def write_back(self, values: np.ndarray | None = None) -> None:
-        """Store column values in the PuLP variables (``varValue``) for result extraction."""
+        """Store column values in the model's columns for result extraction."""
         col = values if values is not None else self.last_values if self.last_values is not None else self.values()
-        for var, value in zip(self.columns, col.tolist(), strict=True):
-            var.varValue = value
+        for column, value in zip(self.columns, col.tolist(), strict=True):
+            column.value = value
+
+    def write_duals(self) -> None:
+        """Store the solution's row duals in the model's rows (marginal values)."""
+        duals = self.highs.getSolution().row_dual
+        for row, dual in zip(self.rows, list(duals)[: len(self.rows)], strict=True):
+            row.dual = dual
 
 
-def _row_bounds(constraint: pulp.LpConstraint) -> tuple[float, float]:
+def _costs(expression: Expression, n: int) -> np.ndarray:
+    """The objective coefficient of each of ``n`` columns (0 for columns not in ``expression``)."""
+    cost = np.zeros(n)
+    if expression:
+        cost[np.fromiter((c.index for c in expression), dtype=np.int64, count=len(expression))] = np.fromiter(
+            expression.values(), dtype=np.float64, count=len(expression)
+        )
+    return cost
+
+
+def _row_bounds(constraint: Row) -> tuple[float, float]:
     """The row's lower and upper bound, infinite where the constraint has none."""
-    lb, ub = constraint.getLb(), constraint.getUb()
+    lb, ub = constraint.lower, constraint.upper
     return (-INF if lb is None else lb), (INF if ub is None else ub)
-
-
-def _constraints(problem: pulp.LpProblem) -> list[pulp.LpConstraint]:
-    """The problem's constraints in insertion order (the PuLP 4-style call, available in PuLP 3.3)."""
-    return list(problem.constraints())

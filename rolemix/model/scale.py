@@ -71,17 +71,16 @@ class HeuristicRun:
 
 def column_units(model: PlanModel, hm: HighsModel) -> dict[int, str]:
     """The organisation unit of every column that belongs to one."""
-    return {hm.index[name]: unit for name, unit in model.unit_of.items() if name in hm.index}
+    return {column.index: unit for column, unit in model.unit_of.items()}
 
 
 def period_columns(model: PlanModel, hm: HighsModel) -> dict[int, np.ndarray]:
     """Whole-number columns of each period."""
     by_period: dict[int, list[int]] = defaultdict(list)
-    integer_names = {v.name for v in model.integers}
     for registry in (model.hires, model.layoffs, model.starts, model.seats, model.ext_units):
         for key, var in registry.items():
-            if var.name in integer_names:
-                by_period[key[-1]].append(hm.index[var.name])
+            if var.integer:
+                by_period[key[-1]].append(var.index)
     return {t: np.array(sorted(cols), dtype=np.int64) for t, cols in by_period.items()}
 
 
@@ -96,7 +95,7 @@ def _caps(model: PlanModel, hm: HighsModel) -> list[_Cap]:
     caps = []
     for row in model.policies:
         if row.family in ROUNDING_CAPS and row.sense == "<=":
-            cols = np.array([hm.index[v.name] for v in row.constraint.expr], dtype=np.int64)
+            cols = np.array([v.index for v in row.constraint.expr], dtype=np.int64)
             coefs = np.array(list(row.constraint.expr.values()), dtype=np.float64)
             caps.append(_Cap(cols, coefs, row.rhs))
     return caps
@@ -704,8 +703,9 @@ def _interior_point_progress(hm: HighsModel, progress: Progress) -> Iterator[Non
 def seat_columns(model: PlanModel, hm: HighsModel) -> np.ndarray:
     """Flags the seat columns: seats never exceed the (fractional) people they are for, so rounding takes them
     down."""
-    seat_names = {v.name for v in model.seats.values()}
-    return np.array([c.name in seat_names for c in hm.columns])
+    flags = np.zeros(len(hm.columns), dtype=bool)
+    flags[[v.index for v in model.seats.values()]] = True
+    return flags
 
 
 def _best_continuous(hm: HighsModel, plan: np.ndarray, deadline: float) -> np.ndarray | None:
@@ -765,7 +765,7 @@ def _fix_by_period(
     seat_flag = seat_columns(model, hm)
     unfixed: list[int] = []
     row_units = [
-        {units_of[hm.index[v.name]] for v in row.constraint.expr if hm.index[v.name] in units_of}
+        {units_of[v.index] for v in row.constraint.expr if v.index in units_of}
         for row in model.policies
     ]
     row_units += [{unit} for _, unit in model.unit_rows]

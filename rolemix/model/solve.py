@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import highspy
 import pulp
 
 from rolemix.errors import InfeasiblePlan, NoPlanInTime, SolverFailure
@@ -19,6 +20,7 @@ from rolemix.inputs import PlanInput
 from rolemix.model.build import PlanModel, build_model
 from rolemix.model.data import ModelData
 from rolemix.model.highs_model import HighsModel
+from rolemix.model.lp import LE
 from rolemix.results import PlanResult, SolveOutcome, StageOutcome, Status
 
 Progress = Callable[[str], None]
@@ -91,50 +93,60 @@ class _Run:
 
 
 def run_solver(model: PlanModel, solver: str, time_limit_s: float, gap: float, mip: bool = True) -> _Run:
-    """Hand the model to the solver and read back an honest status, bound and gap."""
-    problem = model.problem
+    """Hand the model to the solver and read back an honest status, bound and gap.
+
+    Column values go to the model's columns and row duals to its rows (the LP's marginal values)."""
     start = time.perf_counter()
     if solver == "highs":
-        if not pulp.HiGHS().available():
-            raise SolverFailure("The HiGHS solver (Python package highspy) is not installed: pip install highspy.")
-        extra: dict[str, object] = {}
-        if (not mip or not model.integers) and len(model.headcount) * 8 > LARGE_LP_COLUMNS:
+        hm = HighsModel(model.problem, mip=mip)
+        is_mip = mip and len(hm.integer_columns) > 0
+        options: dict[str, bool | int | float | str] = {"time_limit": max(time_limit_s, 0.01), "mip_rel_gap": gap}
+        if not is_mip and len(model.headcount) * 8 > LARGE_LP_COLUMNS:
             # Large LPs: the interior-point method (with crossover) beats simplex by far on these models.
-            extra["solver"] = "ipm"
-        api = pulp.HiGHS(msg=False, timeLimit=max(time_limit_s, 0.01), gapRel=gap, mip=mip, **extra)
-        problem.solve(api)
-        return _read_highs(model, time.perf_counter() - start, mip)
+            options["solver"] = "ipm"
+        hm.run(**options)
+        run = _read_highs(hm.highs, time.perf_counter() - start, is_mip)
+        if run.objective is not None:
+            hm.write_back()
+            hm.write_duals()
+        return run
     if solver == "cbc":
-        # PuLP 3.3 announces the PuLP 4 renaming of its CBC interface as a DeprecationWarning; the interface is
-        # the supported one for PuLP 3, so the notice is not the planner's concern.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            cbc = pulp.PULP_CBC_CMD(msg=False)
-            if not cbc.available():
-                raise SolverFailure(
-                    "The CBC solver bundled with PuLP is not available on this machine; use --solver highs."
-                )
-            with tempfile.TemporaryDirectory(prefix="rolemix-cbc-") as folder:
-                log = os.path.join(folder, "cbc.log")
-                api = pulp.PULP_CBC_CMD(
-                    msg=False, timeLimit=max(1, int(math.ceil(time_limit_s))), gapRel=gap, logPath=log, mip=mip
-                )
-                problem.solve(api)
-                text = Path(log).read_text(encoding="utf-8", errors="replace") if os.path.exists(log) else ""
-        return _read_cbc(model, text, time.perf_counter() - start)
+        return _run_cbc(model, time_limit_s, gap, mip, start)
     raise SolverFailure(f"Unknown solver {solver!r}: expected highs or cbc.")
 
 
-def _read_highs(model: PlanModel, runtime: float, mip: bool) -> _Run:
-    import highspy
+def _run_cbc(model: PlanModel, time_limit_s: float, gap: float, mip: bool, start: float) -> _Run:
+    """Solve with the CBC bundled with PuLP, through PuLP's public API."""
+    # PuLP 3.3 announces the PuLP 4 renaming of its CBC interface as a DeprecationWarning; the interface is
+    # the supported one for PuLP 3, so the notice is not the planner's concern.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        cbc = pulp.PULP_CBC_CMD(msg=False)
+        if not cbc.available():
+            raise SolverFailure(
+                "The CBC solver bundled with PuLP is not available on this machine; use --solver highs."
+            )
+        problem, variables, constraints = model.problem.to_pulp(mip)
+        with tempfile.TemporaryDirectory(prefix="rolemix-cbc-") as folder:
+            log = os.path.join(folder, "cbc.log")
+            api = pulp.PULP_CBC_CMD(
+                msg=False, timeLimit=max(1, int(math.ceil(time_limit_s))), gapRel=gap, logPath=log, mip=mip
+            )
+            problem.solve(api)
+            text = Path(log).read_text(encoding="utf-8", errors="replace") if os.path.exists(log) else ""
+    for column, var in zip(model.problem.columns, variables, strict=True):
+        column.value = var.varValue
+    for row, constraint in zip(model.problem.rows, constraints, strict=True):
+        row.dual = constraint.pi
+    return _read_cbc(problem, text, time.perf_counter() - start)
 
-    h = model.problem.solverModel
+
+def _read_highs(h: highspy.Highs, runtime: float, is_mip: bool) -> _Run:
     status = h.getModelStatus()
     info = h.getInfo()
     ms = highspy.HighsModelStatus
     has_solution = info.primal_solution_status == 2
     objective = h.getObjectiveValue() if has_solution else None
-    is_mip = mip and bool(model.integers)
     bound = info.mip_dual_bound if is_mip else objective
     if status == ms.kOptimal:
         st: Status = "optimal"
@@ -161,8 +173,7 @@ def _gap(objective: float, bound: float) -> float:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-def _read_cbc(model: PlanModel, log: str, runtime: float) -> _Run:
-    problem = model.problem
+def _read_cbc(problem: pulp.LpProblem, log: str, runtime: float) -> _Run:
     if problem.status == pulp.LpStatusInfeasible:
         return _Run("infeasible", "infeasible", None, None, None, runtime)
     if problem.status == pulp.LpStatusUnbounded:
@@ -215,9 +226,9 @@ def solve_plan(
     clock = time.perf_counter()
     model = build_model(data, whole_people=settings.whole_people)
     phases.append(("build", time.perf_counter() - clock))
-    say(f"model built: {len(model.problem.variables())} variables, {model.problem.numConstraints()} constraints")
+    say(f"model built: {len(model.problem.columns)} variables, {len(model.problem.rows)} constraints")
     if options is not None and options.max_total_layoffs is not None:
-        model.add("frontier_layoffs", model.term("layoffs"), pulp.LpConstraintLE, options.max_total_layoffs)
+        model.add("frontier_layoffs", model.term("layoffs"), LE, options.max_total_layoffs)
     strategy = options.strategy if options is not None else "auto"
     if strategy == "auto":
         large = settings.whole_people and len(model.integers) > LARGE_PLAN_INTEGERS and settings.solver == "highs"
@@ -226,7 +237,7 @@ def solve_plan(
     if strategy == "relax-and-fix":
         say("handing the model to HiGHS")
         clock = time.perf_counter()
-        hm = HighsModel(model.problem, model.integers)
+        hm = HighsModel(model.problem, devex=True)
         phases.append(("hand-off", time.perf_counter() - clock))
     clock = time.perf_counter()
     stages: list[StageOutcome] = []
@@ -239,7 +250,7 @@ def solve_plan(
             hm.set_objective(model.term(term))
             run = _relax_and_fix(model, hm, time.perf_counter() + max(share, 1.0), settings.gap, say)
         else:
-            model.problem.setObjective(model.term(term))
+            model.problem.set_objective(model.term(term))
             run = run_solver(model, settings.solver, max(share, 1.0), settings.gap)
         stages.append(StageOutcome(term, run.status, run.objective, run.bound, run.gap, run.runtime_s))
         if run.status == "infeasible":
@@ -262,7 +273,7 @@ def solve_plan(
             held = run.objective * (1.0 + settings.priority_tolerance) + PRIORITY_ABS_SLACK * max(
                 1.0, abs(run.objective)
             )
-            priority = model.add(f"priority_{index}_{term}", model.term(term), pulp.LpConstraintLE, held)
+            priority = model.add(f"priority_{index}_{term}", model.term(term), LE, held)
             if hm is not None:
                 hm.add_row(priority)
     assert run is not None
