@@ -2,7 +2,7 @@
 
 Each function states its equation in planner words and in algebra (the
 symbols of ``docs/model.md``).  :func:`build_model` calls them in a fixed
-order.  Names of PuLP variables and constraints are built from positions
+order.  Names of columns and rows (rolemix.model.lp) are built from positions
 (``r3``, ``u17``, ``t4``), never from user text, so they are deterministic and
 collision-free; results are read through the registries, never from names.
 """
@@ -69,7 +69,7 @@ class PolicyRow:
 
 @dataclass
 class PlanModel:
-    """A built model: the PuLP problem plus registries keyed by tuples of names."""
+    """A built model: its columns and rows (a :class:`Problem`) plus registries keyed by tuples of names."""
 
     data: ModelData
     mode: Mode
