@@ -354,7 +354,40 @@ def _number(text: str) -> int | float | None:
 
 
 class _SheetParser:
-    """Expat handlers that turn ``<sheetData>`` into rows of values."""
+    """Expat handlers that turn ``<sheetData>`` into rows of values.
+
+    A 62,000-row Headcount sheet sends about three million events through
+    :meth:`start`, :meth:`end` and :meth:`text`, so each handler tests the
+    frequent elements first (``c``, ``v``, ``t``), keeps a cell's attributes as
+    expat hands them over instead of copying them, and appends a value in
+    place when cells come in column order, as every program writes them.
+    """
+
+    __slots__ = (
+        "ready",
+        "uncomputed",
+        "_sheet",
+        "_strings",
+        "_date_styles",
+        "_duration_styles",
+        "_dated_styles",
+        "_epoch",
+        "_local",
+        "_columns",
+        "_in_data",
+        "_row",
+        "_values",
+        "_far",
+        "_column",
+        "_cell",
+        "_text",
+        "_collect",
+        "_inline",
+        "_phonetic",
+        "_found",
+        "_formula",
+        "_in_formula",
+    )
 
     def __init__(
         self,
@@ -372,6 +405,7 @@ class _SheetParser:
         self._strings = strings
         self._date_styles = date_styles
         self._duration_styles = duration_styles
+        self._dated_styles = date_styles | duration_styles
         self._epoch = epoch
         self._local: dict[str, str] = {}
         self._columns: dict[str, int] = {}
@@ -380,9 +414,8 @@ class _SheetParser:
         self._values: list[object] = []
         self._far: list[tuple[int, object]] = []
         self._column = 0
-        self._reference = ""
-        self._type = "n"
-        self._style: str | None = None
+        #: The attributes of the cell being read (its reference ``r``, type ``t`` and style ``s``).
+        self._cell: dict[str, str] = {}
         self._text: list[str] = []
         self._collect = False
         self._inline = False
@@ -413,34 +446,35 @@ class _SheetParser:
         return column
 
     def start(self, element: str, attributes: dict[str, str]) -> None:
-        if not self._in_data:
-            if self._name(element) == "sheetData":
-                self._in_data = True
-            return
-        # Called for every element of a large sheet: the cached name first, without a method call.
+        # The cached name first, without a method call: this runs for every element of the sheet.
         local = self._local.get(element) or self._name(element)
-        if local == "c":
+        if not self._in_data:
+            self._in_data = local == "sheetData"
+        elif local == "c":
             reference = attributes.get("r")
-            self._column = self._column_of(reference) if reference else self._column + 1
-            self._reference = reference or ""
-            self._type = attributes.get("t", "n")
-            self._style = attributes.get("s")
+            if reference:
+                # A column seen before (nearly every cell) is a dictionary look-up; a new one is checked.
+                self._column = self._columns.get(reference.rstrip(_DIGITS)) or self._column_of(reference)
+            else:
+                self._column += 1
+            self._cell = attributes
             self._found = None
             self._formula = None
         elif local == "v":
             self._text.clear()
             self._collect = True
-        elif local == "row":
-            number = attributes.get("r")
-            self._row = int(number) if number else self._row + 1
-            self._values = []
-            self._far = []
-            self._column = 0
+        elif local == "t":
+            self._collect = self._inline and not self._phonetic
         elif local == "is":
             self._inline = True
             self._text.clear()
-        elif local == "t":
-            self._collect = self._inline and not self._phonetic
+        elif local == "row":
+            number = attributes.get("r")
+            self._row = int(number) if number else self._row + 1
+            # Emptied, not replaced: a row is handed out as a copy, and fewer new lists spare the collector.
+            self._values.clear()
+            self._far.clear()
+            self._column = 0
         elif local == "rPh":
             self._phonetic = True
         elif local == "f":
@@ -450,24 +484,27 @@ class _SheetParser:
     def end(self, element: str) -> None:
         if not self._in_data:
             return
-        local = self._local.get(element) or self._name(element)
+        local = self._local[element]  # named when it started
         if local == "c":
-            if self._formula is not None and (self._found is None or (not self._found and self._type == "n")):
-                # No saved result: no <v>, or the empty <v/> of programs that do not calculate (openpyxl).
-                # A text formula's empty result (t="str") is a real, blank result.
-                self.uncomputed[(self._row, self._column)] = "".join(self._formula)
+            if self._formula is not None:
+                self._end_formula_cell()
             elif self._found is not None:
-                self._store(self._value(self._found))
+                value = self._value(self._found)
+                values = self._values
+                if self._column == len(values) + 1 and not self._far:
+                    values.append(value)  # the next column: how every program writes its cells
+                else:
+                    self._store(value)
         elif local == "v":
             self._collect = False
             self._found = "".join(self._text)
-        elif local == "row":
-            self.ready.append((self._row, tuple(self._values), tuple(self._far) if self._far else None))
         elif local == "t":
             self._collect = False
         elif local == "is":
             self._inline = False
             self._found = "".join(self._text)
+        elif local == "row":
+            self.ready.append((self._row, tuple(self._values), tuple(self._far) if self._far else None))
         elif local == "rPh":
             self._phonetic = False
         elif local == "f":
@@ -481,39 +518,42 @@ class _SheetParser:
         elif self._in_formula and self._formula is not None:
             self._formula.append(data)
 
+    def _end_formula_cell(self) -> None:
+        """Keep a formula cell's saved result, or note the formula when it has none."""
+        assert self._formula is not None
+        found = self._found
+        if found is None or (not found and self._cell.get("t", "n") == "n"):
+            # No saved result: no <v>, or the empty <v/> of programs that do not calculate (openpyxl).
+            # A text formula's empty result (t="str") is a real, blank result.
+            self.uncomputed[(self._row, self._column)] = "".join(self._formula)
+        else:
+            self._store(self._value(found))
+
     def _store(self, value: object) -> None:
-        missing = self._column - len(self._values) - 1
+        """Put a value in its column: padding a gap with ``None``, or keeping a far-right cell aside."""
+        values = self._values
+        missing = self._column - len(values) - 1
         if missing > FAR_CELL_GAP or (self._far and missing >= 0):
             self._far.append((self._column, value))
-            return
-        if missing > 0:
-            self._values.extend([None] * missing)
-        if missing >= 0:
-            self._values.append(value)
+        elif missing >= 0:
+            values.extend([None] * missing)
+            values.append(value)
         else:
-            self._values[self._column - 1] = value
+            values[self._column - 1] = value
 
     def _value(self, text: str) -> object:
-        kind = self._type
-        if kind == "n":
-            if not text:
-                return None
-            number = _number(text)
-            if number is None:
-                return text  # no number at all: the validator names the cell and what it holds
-            style = self._style
-            if style is not None and (style in self._date_styles or style in self._duration_styles):
-                try:
-                    return from_excel(number, self._epoch, timedelta=style in self._duration_styles)
-                except (OverflowError, ValueError):
-                    return number  # beyond the calendar (or NaN): shown as the number it is
-            return number
+        """The value of the cell being read from the text of its ``<v>`` (or inline string), by its type."""
+        kind = self._cell.get("t")
+        if kind is None or kind == "n":
+            return self._number_value(text)
+        if kind == "inlineStr" or kind == "str" or kind == "e":
+            return text  # an inline string, a formula's text result, an error value such as #N/A
         if kind == "s":
             try:
                 return self._strings[int(text)]
             except (ValueError, IndexError):
                 raise ValueError(
-                    f"cell {self._reference or self._column!r} of sheet {self._sheet!r} refers to "
+                    f"cell {self._cell.get('r') or self._column!r} of sheet {self._sheet!r} refers to "
                     f"text number {text.strip()!r}, which the workbook does not hold"
                 ) from None
         if kind == "b":
@@ -523,8 +563,22 @@ class _SheetParser:
                 return from_ISO8601(text)
             except ValueError:
                 return text  # not a date: the validator names the cell
-        # "str" (a formula's text result), "inlineStr" and "e" (an error value such as #N/A) are text.
-        return text
+        return text  # a type Excel does not write: the text, for the validator to name
+
+    def _number_value(self, text: str) -> object:
+        """A number cell's value: the number, or a date or duration when its style shows one."""
+        if not text:
+            return None
+        number = _number(text)
+        if number is None:
+            return text  # no number at all: the validator names the cell and what it holds
+        style = self._cell.get("s")
+        if style is not None and style in self._dated_styles:
+            try:
+                return from_excel(number, self._epoch, timedelta=style in self._duration_styles)
+            except (OverflowError, ValueError):
+                return number  # beyond the calendar (or NaN): shown as the number it is
+        return number
 
 
 @contextmanager

@@ -323,13 +323,36 @@ def _read_table(
         return data
     first = next(rows, None)
     header = first[1] if first is not None and first[0] == 1 else ()
-    by_key = {_label_key(f.label): f for f in spec.fields}
-    columns: list[tuple[int, Field, Converter]] = []
-    seen: dict[str, int] = {}
-    expected = ", ".join(repr(label) for label in spec.labels)
     if all(is_blank(cell) for cell in header):
+        expected = ", ".join(repr(label) for label in spec.labels)
         problems.add(spec.name, 1, None, f"the header row is blank, expected the columns {expected}")
         return data
+    columns = _header_columns(header, spec, period_length, problems)
+    data.columns = {spec_field.label for _, spec_field, _ in columns}
+    defaults: dict[str, object] = {}
+    for spec_field in spec.fields:
+        if spec_field.label in data.columns:
+            continue
+        defaults[spec_field.label] = None if spec_field.required else spec_field.default
+        if spec_field.required:
+            problems.add(spec.name, 1, spec_field.label, "column is missing, but it is required")
+    data.records = _records(rows, spec, columns, defaults, problems, formulas if formulas is not None else {})
+    if spec.required_rows and not data.records:
+        problems.add(spec.name, None, None, "no rows filled in, but at least one is required")
+    return data
+
+
+def _header_columns(
+    header: tuple[object, ...], spec: SheetSpec, period_length: str | None, problems: Problems
+) -> list[tuple[int, Field, Converter]]:
+    """The spec's columns found in the header row: (index from column A, field, converter), in sheet order.
+
+    Unknown and repeated headers are problems; their columns are not read.
+    """
+    by_key = {_label_key(f.label): f for f in spec.fields}
+    expected = ", ".join(repr(label) for label in spec.labels)
+    columns: list[tuple[int, Field, Converter]] = []
+    seen: dict[str, int] = {}
     for index, cell in enumerate(header):
         label = text_value(cell)
         if label is None:
@@ -344,36 +367,57 @@ def _read_table(
             continue
         seen[spec_field.label] = index
         columns.append((index, spec_field, _field_converter(spec_field, period_length)))
-    data.columns = set(seen)
-    defaults: dict[str, object] = {}
-    for spec_field in spec.fields:
-        if spec_field.label in seen:
-            continue
-        defaults[spec_field.label] = None if spec_field.required else spec_field.default
-        if spec_field.required:
-            problems.add(spec.name, 1, spec_field.label, "column is missing, but it is required")
+    return columns
 
-    uncomputed = formulas if formulas is not None else {}
-    for number, values in rows:
+
+def _records(
+    rows: Iterator[Row],
+    spec: SheetSpec,
+    columns: list[tuple[int, Field, Converter]],
+    defaults: dict[str, object],
+    problems: Problems,
+    uncomputed: Formulas,
+) -> list[Record]:
+    """Convert every filled-in row below the header into a record, adding each cell's problem.
+
+    A Headcount sheet has one row per person (62,000 at the largest
+    seller organisations), so this loop does as little per cell as it can:
+    each row is padded to the last column read once, and a cell goes
+    through its column's converter and nothing else.
+    """
+    records: list[Record] = []
+    readers = [(index, spec_field.label, convert) for index, spec_field, convert in columns]
+    indexes = tuple(index for index, _, _ in readers)
+    width = max(indexes, default=-1) + 1
+    for number, cells in rows:
+        values = cells if len(cells) >= width else cells + (None,) * (width - len(cells))
         # Checked per row: the mapping fills up as the sheet is read, and is empty in nearly every workbook.
-        pending = {index for index, _, _ in columns if (number, index + 1) in uncomputed} if uncomputed else set()
-        if not pending and all(is_blank(_cell(values, index)) for index, _, _ in columns):
+        pending = [index for index in indexes if (number, index + 1) in uncomputed] if uncomputed else None
+        if not pending and _is_blank_row(values, indexes):
             continue
-        record = Record(number, dict(defaults))
-        for index, spec_field, convert in columns:
+        fields = dict(defaults)
+        invalid: list[str] = []
+        for index, label, convert in readers:
             message: str | None
-            if index in pending and _cell(values, index) is None:
+            if pending and index in pending and values[index] is None:
                 value, message = None, uncomputed_message(uncomputed[(number, index + 1)])
             else:
-                value, message = convert(_cell(values, index))
+                value, message = convert(values[index])
             if message is not None:
-                problems.add(spec.name, number, spec_field.label, message)
-                record.invalid.add(spec_field.label)
-            record.values[spec_field.label] = value
-        data.records.append(record)
-    if spec.required_rows and not data.records:
-        problems.add(spec.name, None, None, "no rows filled in, but at least one is required")
-    return data
+                problems.add(spec.name, number, label, message)
+                invalid.append(label)
+            fields[label] = value
+        records.append(Record(number, fields, set(invalid)) if invalid else Record(number, fields))
+    return records
+
+
+def _is_blank_row(values: tuple[object, ...], indexes: tuple[int, ...]) -> bool:
+    """Tell whether every cell read from a row is empty (a row kept only for its formatting)."""
+    for index in indexes:
+        value = values[index]
+        if value is not None and not (isinstance(value, str) and not value.strip()):
+            return False
+    return True
 
 
 # --- building the plan input ---------------------------------------------------------------------
