@@ -7,6 +7,7 @@ The last tests run the shipped example through the real model.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -43,6 +44,7 @@ from rolemix.inputs import (
 )
 from rolemix.report import RESULT_SHEETS, render_pdf, role_colours, write_plan_workbook
 from rolemix.report import pdf as pdf_module
+from rolemix.report import workbook as workbook_module
 from rolemix.report.assumptions import input_assumptions, overridden
 from rolemix.report.cells import neutralise
 from rolemix.report.figures import BridgeStep, cost_bridge, key_figures
@@ -941,3 +943,24 @@ def test_example_board_pack_pdf(example: tuple[PlanResult, PlanResult, Path], tm
                   "Cost over the horizon by component"):
         assert label in first_page
     assert "Cost bridge: do-nothing baseline to plan" in _pdf_text(pdf, 2)
+
+
+def test_writing_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The collector is paused while a workbook is written (for speed) and must run again afterwards.
+    assert gc.isenabled()
+    write_plan_workbook(small_result(), tmp_path / "running.xlsx", generated_at=WHEN)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        write_plan_workbook(small_result(), tmp_path / "paused.xlsx", generated_at=WHEN)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def fail(*_: object) -> None:
+        raise OutputError("disk full")
+
+    monkeypatch.setattr(workbook_module, "_save_atomically", fail)
+    with pytest.raises(OutputError, match="disk full"):
+        write_plan_workbook(small_result(), tmp_path / "failed.xlsx", generated_at=WHEN)
+    assert gc.isenabled()

@@ -10,7 +10,9 @@ rows, quote prefixes, highlights, tables and the sheet's extent.
 from __future__ import annotations
 
 import csv
+import re
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -268,3 +270,62 @@ def test_libreoffice_reads_a_large_table(tmp_path: Path, held: list[bool]) -> No
     assert [row[1] for row in rows[3:15]] == [*TEXTS[:9], "bell and tab\there", "line\nbreak", "plain"]
     assert rows[4][2:7] == ["1.3", "1,000", "1", "no", "1"]
     assert rows[ROWS + 5][:2] == ["Item", "Value"]
+
+
+#: Numbers whose digits a writer can get wrong: both zeros, 16 and 17 significant digits, exponents, whole floats.
+AWKWARD_NUMBERS = [0.0, -0.0, 0.1 + 0.2, 1 / 3, 1e16, 123456789012345678, 1e-7, -2.5, 12345.0, 7, 2.0**60]
+
+_CELL_VALUE = re.compile(r'<c r="([A-Z]+\d+)"[^>]*?(?:/>|>(?:<v>([^<]*)</v>|<v />|<is>.*?</is>)?</c>)')
+
+
+def _number_rows() -> list[list[object]]:
+    """Rows of awkward numbers, repeated (so distinct values are shared), with gaps and per-cell formats."""
+    rows: list[list[object]] = []
+    for index in range(ROWS):
+        number = AWKWARD_NUMBERS[index % len(AWKWARD_NUMBERS)]
+        rows.append([
+            number,
+            None if index % 4 == 0 else number,
+            None if index % 3 == 0 else -number,
+            Shown(number, "share") if index % 2 else Shown(None, "money") if index % 5 else "text",
+        ])
+    return rows
+
+
+def _values_in_sheet_xml(path: Path) -> dict[str, str | None]:
+    """Each cell of the first sheet as the file stores it: reference -> the text of its value (None: no value)."""
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    return {found.group(1): found.group(2) for found in _CELL_VALUE.finditer(xml)}
+
+
+def _save_numbers(tmp_path: Path, name: str, large: LargeTables | None) -> Path:
+    book = Workbook()
+    columns = [Column("Plain", "people"), Column("Gaps", "money"), Column("Unformatted gaps", "number"),
+               Column("Own format", "money")]
+    write_table(book.active, TableNames(book), "numbers", columns, _number_rows(), large=large)
+    target = tmp_path / name
+    if large is None:
+        book.save(target)
+    else:
+        write_atomically(target, lambda temporary: large.save(book, temporary), what="the test", close_hint="")
+    return target
+
+
+def test_numbers_of_a_large_table_have_openpyxls_digits(tmp_path: Path, held: list[bool]) -> None:
+    direct = _values_in_sheet_xml(_save_numbers(tmp_path, "direct.xlsx", LargeTables()))
+    by_cell = _values_in_sheet_xml(_save_numbers(tmp_path, "by-cell.xlsx", None))
+    assert held == [True]
+    assert direct == by_cell
+    # Row 2 on holds AWKWARD_NUMBERS in turn; negative zero keeps its sign and 16 significant digits are kept.
+    assert [direct[f"A{row}"] for row in range(2, 2 + len(AWKWARD_NUMBERS))] == [
+        "0", "-0", "0.3", "0.3333333333333333", "1e+16", "1.234567890123457e+17", "1e-07", "-2.5", "12345", "7",
+        "1.152921504606847e+18",
+    ]
+    # A gap has an empty cell only where its format gives it a style.
+    assert direct["B2"] is None and "C2" not in direct and (direct["C3"], direct["C13"]) == ("0", "-0")
+    # Values in their own format: a text, negative zero as a share, a gap in the money format.
+    assert [_facts(cell)[:3] for cell in load_workbook(tmp_path / "direct.xlsx").active["D"][1:4]] == [
+        ("text", "s", "General"), (0, "n", NUMBER_FORMATS["share"]), (None, "n", NUMBER_FORMATS["money"]),
+    ]
+    assert direct["D3"] == "-0"

@@ -128,14 +128,14 @@ def role_mix(result: PlanResult) -> list[RoleMix]:
 def headcount_by_period(result: PlanResult) -> list[tuple[str, dict[str, float]]]:
     """Headcount per role today and at the end of every period: ``[("Today", {...}), (label, {...}), ...]``."""
     roles = [role.name for role in result.plan_input.roles]
-    series: list[tuple[str, dict[str, float]]] = [("Today", result.start_headcount())]
-    for period, label in enumerate(result.plan_input.period_labels, start=1):
-        totals = dict.fromkeys(roles, 0.0)
-        for row in result.plan:
-            if row.period == period:
-                totals[row.role] += row.end
-        series.append((label, totals))
-    return series
+    labels = result.plan_input.period_labels
+    # One pass over the plan's rows, adding each period's in the order of the rows.
+    by_period = {period: dict.fromkeys(roles, 0.0) for period in range(1, len(labels) + 1)}
+    for row in result.plan:
+        totals = by_period.get(row.period)
+        if totals is not None:
+            totals[row.role] += row.end
+    return [("Today", result.start_headcount()), *zip(labels, by_period.values(), strict=True)]
 
 
 def used_components(*results: PlanResult | None) -> list[str]:
@@ -175,22 +175,28 @@ def served_by_period(result: PlanResult) -> list[ServedInPeriod]:
     """Demand hours served per period by each role and each capacity source, and the hours left unmet."""
     roles = [role.name for role in result.plan_input.roles]
     sources = [source.name for source in result.plan_input.sources]
-    served: list[ServedInPeriod] = []
-    for period, label in enumerate(result.plan_input.period_labels, start=1):
-        by_role = dict.fromkeys(roles, 0.0)
-        by_source = dict.fromkeys(sources, 0.0)
-        unmet = demand = 0.0
-        for row in result.coverage:
-            if row.period != period:
-                continue
-            for role, hours in row.served_by_role:
-                by_role[role] = by_role.get(role, 0.0) + hours
-            for source, hours in row.served_by_source:
-                by_source[source] = by_source.get(source, 0.0) + hours
-            unmet += row.unmet
-            demand += row.demand
-        served.append(ServedInPeriod(label, by_role, by_source, unmet, demand))
-    return served
+    labels = result.plan_input.period_labels
+    by_role = {period: dict.fromkeys(roles, 0.0) for period in range(1, len(labels) + 1)}
+    by_source = {period: dict.fromkeys(sources, 0.0) for period in by_role}
+    unmet = dict.fromkeys(by_role, 0.0)
+    demand = dict.fromkeys(by_role, 0.0)
+    # One pass over the coverage rows, adding each period's in the order of the rows.
+    for row in result.coverage:
+        period = row.period
+        role_hours = by_role.get(period)
+        if role_hours is None:
+            continue
+        for role, hours in row.served_by_role:
+            role_hours[role] = role_hours.get(role, 0.0) + hours
+        source_hours = by_source[period]
+        for source, hours in row.served_by_source:
+            source_hours[source] = source_hours.get(source, 0.0) + hours
+        unmet[period] += row.unmet
+        demand[period] += row.demand
+    return [
+        ServedInPeriod(label, by_role[period], by_source[period], unmet[period], demand[period])
+        for period, label in enumerate(labels, start=1)
+    ]
 
 
 @dataclass(frozen=True)
