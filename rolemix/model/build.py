@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from rolemix.collector import collector_paused
 from rolemix.inputs import ReskillPath
 from rolemix.model.data import ModelData
 from rolemix.model.lp import EQ, GE, LE, Column, Expression, Problem, Row
@@ -873,17 +874,18 @@ def build_model(
         problem=Problem(),
     )
     pos = _Positions(data)
-    add_decisions(m, pos, fixed_hires)
-    add_accounting(m, pos)
-    add_capacity(m, pos)
-    add_external(m, pos)
-    add_coverage(m, pos)
-    add_costs(m)
-    if mode == "baseline":
-        return m
-    add_workforce_limits(m, pos)
-    add_reskilling_limits(m, pos)
-    add_ratios(m, pos)
-    add_human_share(m)
-    add_budget(m)
+    with collector_paused():  # a million objects at the headline size, no cycles among them
+        add_decisions(m, pos, fixed_hires)
+        add_accounting(m, pos)
+        add_capacity(m, pos)
+        add_external(m, pos)
+        add_coverage(m, pos)
+        add_costs(m)
+        if mode == "baseline":
+            return m
+        add_workforce_limits(m, pos)
+        add_reskilling_limits(m, pos)
+        add_ratios(m, pos)
+        add_human_share(m)
+        add_budget(m)
     return m

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from rolemix.collector import collector_paused
 from rolemix.inputs import Copilot
 from rolemix.model.build import PlanModel, ramping_pairs, training_pool
 from rolemix.model.lp import Column
@@ -39,6 +40,11 @@ def _sum(pairs: list[tuple[Column, float]]) -> float:
 
 def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
     """Every row of the plan, computed from variable values with the model's own accounting."""
+    with collector_paused():  # tens of thousands of rows at the headline size, no cycles among them
+        return _extract(model, outcome)
+
+
+def _extract(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
     d = model.data
     ppy = d.periods_per_year
     plan_input = d.plan_input

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import highspy
 import numpy as np
 
+from rolemix.collector import collector_paused
 from rolemix.errors import SolverFailure
 from rolemix.model.lp import Expression, Problem, Row
 
@@ -45,7 +46,8 @@ class HighsModel:
         self.slack_owner = np.zeros(0, dtype=np.int64)
         self.elastic_rows = 0
         self.integer_columns = np.array([c.index for c in self.columns if c.integer], dtype=np.int32)
-        self._pass(problem, mip)
+        with collector_paused():
+            self._pass(problem, mip)
 
     def _pass(self, problem: Problem, mip: bool) -> None:
         columns = self.columns
