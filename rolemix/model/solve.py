@@ -6,11 +6,13 @@ import math
 import os
 import re
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 import highspy
 import pulp
@@ -21,9 +23,10 @@ from rolemix.model.build import PlanModel, build_model
 from rolemix.model.data import ModelData
 from rolemix.model.highs_model import HighsModel
 from rolemix.model.lp import LE
-from rolemix.results import PlanResult, SolveOutcome, StageOutcome, Status
+from rolemix.results import BindingLimit, PlanResult, SolveOutcome, StageOutcome, Status
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 #: Slack (relative to the best value, at least this much absolute) added when an earlier priority is held in a
 #: later stage, so that round-off in the solver's reported objective never makes it infeasible; small enough that
@@ -301,16 +304,46 @@ def solve_plan(
     clock = time.perf_counter()
     if hm is not None:
         hm.write_back()
+    explained: Callable[[], tuple[BindingLimit, ...]] | None = None
+    if options is None or options.explain:
+        # The explanations are mostly an LP in HiGHS, which leaves Python free: they run beside the read back.
+        explained = _beside(
+            lambda: binding_limits(model, hm, time_limit_s=max(10.0, 0.25 * settings.time_limit_s))
+        )
     result = extract_result(model, outcome)
     phases.append(("read back", time.perf_counter() - clock))
-    if options is None or options.explain:
+    if explained is not None:
         say("explaining the binding limits")
         clock = time.perf_counter()
-        result = replace(
-            result, binding=binding_limits(model, hm, time_limit_s=max(10.0, 0.25 * settings.time_limit_s))
-        )
+        result = replace(result, binding=explained())
+        # What the explanations add after the read back.
         phases.append(("explain", time.perf_counter() - clock))
     return replace(result, outcome=replace(result.outcome, phases=tuple(phases)))
+
+
+def _beside(work: Callable[[], T]) -> Callable[[], T]:
+    """Start ``work`` on a thread of its own; the function returned waits for its result (or raises its error).
+
+    A daemon thread, so that an interrupted run (Ctrl+C) exits at once instead of waiting for the work."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as error:  # noqa: BLE001 - handed to the waiting thread and raised there
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="rolemix-beside", daemon=True)
+    thread.start()
+
+    def wait() -> T:
+        thread.join()
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
+    return wait
 
 
 def _relax_and_fix(model: PlanModel, hm: HighsModel, deadline: float, gap: float, say: Progress) -> _Run:
