@@ -198,6 +198,10 @@ def _read_sheets(cells: WorkbookCells, problems: Problems) -> WorkbookData:
             problems.add(name, None, None, "is a chart sheet, expected a sheet of cells")
             found.discard(name)
 
+    table_specs = [spec for spec in SHEETS if spec.layout == "table"]
+    # The order below: Settings, Policy, then the tables in the template's order.
+    cells.read_ahead([spec.name for spec in (SETTINGS, POLICY, *table_specs) if spec.name in found])
+
     def rows_of(spec: SheetSpec) -> Iterator[Row] | None:
         return cells.rows(spec.name) if spec.name in found else None
 
@@ -209,9 +213,7 @@ def _read_sheets(cells: WorkbookCells, problems: Problems) -> WorkbookData:
     length = settings.values.get("Period length") if settings.ok("Period length") else None
     period_length = length if isinstance(length, str) else None
     tables = {
-        spec.name: _read_table(rows_of(spec), spec, period_length, problems, formulas(spec))
-        for spec in SHEETS
-        if spec.layout == "table"
+        spec.name: _read_table(rows_of(spec), spec, period_length, problems, formulas(spec)) for spec in table_specs
     }
     data = WorkbookData(settings, policy, tables, _period_labels(settings, problems), misnamed)
     check_across_sheets(data, problems)
