@@ -51,10 +51,6 @@ class Expression(dict[Column, float]):
         super().__init__(terms)
         self.constant = constant
 
-    def value(self) -> float:
-        """The expression at the columns' solved values (unsolved columns count as 0)."""
-        return self.constant + sum((column.value or 0.0) * coef for column, coef in self.items())
-
 
 class Row:
     """A constraint ``expression (sense) rhs``; ``rhs`` already has the expression's constant moved over."""
@@ -111,9 +107,6 @@ class Problem:
 
     def set_objective(self, expr: Expression) -> None:
         self.objective = expr
-
-    def objective_value(self) -> float:
-        return self.objective.value()
 
     def to_pulp(self, mip: bool = True) -> tuple[pulp.LpProblem, list[pulp.LpVariable], list[pulp.LpConstraint]]:
         """The same model as a PuLP problem (for the CBC solver); variables and constraints in model order.
