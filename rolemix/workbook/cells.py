@@ -377,8 +377,8 @@ class WorkbookCells:
             sent = self._ahead.take(name)
             if sent is not None:
                 rows, uncomputed_ahead, refused = sent
-                if refused is not None:
-                    raise FileRefused(refused)
+                if refused is not None or rows is None:
+                    raise FileRefused(str(refused))
                 self._uncomputed.setdefault(name, {}).update(uncomputed_ahead)
                 return iter(rows)
         uncomputed = self._uncomputed.setdefault(name, {})
@@ -413,7 +413,8 @@ def _may_fork() -> bool:
     )
 
 
-Sent = tuple[list[Row], dict[tuple[int, int], str], str | None]
+#: What the second process sends for one sheet: its rows, its formulas without results, or why it was refused.
+Sent = tuple[list[Row] | None, dict[tuple[int, int], str], str | None]
 
 
 class _ReadAhead:
