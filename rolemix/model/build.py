@@ -94,8 +94,7 @@ class PlanModel:
     #: hours within headcount, capacity that gives coaching hours), with their unit: the rounding repair of large
     #: plans may relax them to find the culprits.
     unit_rows: list[tuple[Row, str]] = field(default_factory=list)
-    integers: list[Column] = field(default_factory=list)
-    #: The organisation unit of every variable (by name).
+    #: The organisation unit of every variable.
     unit_of: dict[Column, str] = field(default_factory=dict)
     #: Per-unit sums that keep company-wide rows sparse: (kind, unit, t) -> variable.
     unit_sums: dict[tuple[str, str, int], Column] = field(default_factory=dict)
@@ -115,9 +114,12 @@ class PlanModel:
         var = self.problem.add_column(name, 0.0, upper, whole)
         registry[key] = var
         self.unit_of[var] = str(key[0] if registry is self.unmet else key[1])
-        if whole:
-            self.integers.append(var)
         return var
+
+    @property
+    def integers(self) -> list[Column]:
+        """The whole-number columns, in model order."""
+        return [column for column in self.problem.columns if column.integer]
 
     def by_unit(self, kind: str, period: int, pairs: Pairs) -> Pairs:
         """The same sum as ``pairs``, written as one variable per unit.
