@@ -111,7 +111,11 @@ def _sheet(book: Workbook, large: LargeTables | None) -> None:
 def _save(tmp_path: Path, name: str, large: LargeTables | None) -> Path:
     book = Workbook()
     _sheet(book, large)
-    target = tmp_path / name
+    return _saved(book, tmp_path / name, large)
+
+
+def _saved(book: Workbook, target: Path, large: LargeTables | None) -> Path:
+    """``book`` saved to ``target``: by openpyxl alone, or with the large tables' rows put in by ``large``."""
     if large is None:
         book.save(target)
     else:
@@ -304,12 +308,7 @@ def _save_numbers(tmp_path: Path, name: str, large: LargeTables | None) -> Path:
     columns = [Column("Plain", "people"), Column("Gaps", "money"), Column("Unformatted gaps", "number"),
                Column("Own format", "money")]
     write_table(book.active, TableNames(book), "numbers", columns, _number_rows(), large=large)
-    target = tmp_path / name
-    if large is None:
-        book.save(target)
-    else:
-        write_atomically(target, lambda temporary: large.save(book, temporary), what="the test", close_hint="")
-    return target
+    return _saved(book, tmp_path / name, large)
 
 
 def test_numbers_of_a_large_table_have_openpyxls_digits(tmp_path: Path, held: list[bool]) -> None:
