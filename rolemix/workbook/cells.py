@@ -33,6 +33,8 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import posixpath
+import queue
+import re
 import signal
 import sys
 import threading
@@ -42,6 +44,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import IO
 from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -71,10 +74,34 @@ FAR_CELL_GAP = 256
 #: many bytes (the Skills and Demand sheets of a 62,000-employee workbook: 10 MB, 0.7 s of parsing).
 READ_AHEAD_MIN_BYTES = 4 * 1024 * 1024
 
+#: The largest sheet is split between the two processes when its XML is at least this many bytes: this process
+#: parses its head, the second process its tail (the 62,000 rows of a Headcount sheet: 23 MB, 1.6 s of parsing).
+SPLIT_MIN_BYTES = 4 * 1024 * 1024
+
+#: Share of the largest sheet's XML this process parses itself: less than half, as it also checks every row
+#: (its own and those the second process sends) while the second process parses the sheets after it too.
+HEAD_SHARE = 0.5
+
+#: Where the tail of a split sheet starts: a row whose number is written (both processes look for the same bytes).
+_ROW_START = b'<row r="'
+
+#: How the head of a split sheet ends: the two elements open between its rows.
+_HEAD_END = b"</sheetData></worksheet>"
+
+#: The start of the rows in the XML before the tail (``<sheetData>`` with any attributes, not empty).
+_SHEET_DATA = re.compile(rb"<sheetData(?:\s[^>]*)?>")
+
+#: An optional byte order mark and the XML declaration, the only markup before the rows that is not an element.
+_DECLARATION = re.compile(rb"(?:\xef\xbb\xbf)?<\?xml[^>]*\?>")
+
+#: Bytes within which a sheet's rows must start for it to be split (a few kilobytes in every program's files).
+_MAX_PREFIX_BYTES = 1024 * 1024
+
 _DIGITS = "0123456789"
 _TRUE_TEXT = ("1", "true")
 
 Row = tuple[int, tuple[object, ...]]
+Feed = Callable[[IO[bytes]], Iterator[bytes]]
 StartHandler = Callable[[str, dict[str, str]], None]
 EndHandler = Callable[[str], None]
 TextHandler = Callable[[str], None]
@@ -166,12 +193,17 @@ class WorkbookCells:
 
     # --- parsing parts ---------------------------------------------------------------------------
 
-    def _parse(self, part: str, start: StartHandler, end: EndHandler, text: TextHandler) -> Iterator[None]:
-        """Feed ``part`` to a hardened parser chunk by chunk, yielding after each chunk."""
+    def _parse(
+        self, part: str, start: StartHandler, end: EndHandler, text: TextHandler, feed: Feed | None = None
+    ) -> Iterator[None]:
+        """Feed ``part`` to a hardened parser chunk by chunk, yielding after each chunk.
+
+        ``feed`` turns the part's stream into the chunks parsed (the whole part when not given).
+        """
         parser = hardened_parser(start, end, text)
         try:
             with self._archive.open(part) as stream:
-                while chunk := stream.read(CHUNK_BYTES):
+                for chunk in (feed or _whole)(stream):
                     parser.Parse(chunk, False)
                     yield
                 parser.Parse(b"", True)
@@ -305,53 +337,84 @@ class WorkbookCells:
     # --- cell values -----------------------------------------------------------------------------
 
     def read_ahead(self, names: Sequence[str]) -> None:
-        """Let a second process parse the sheets read after the largest of ``names`` (the reading order).
+        """Let a second process parse part of the sheets, ``names`` being the order they will be read in.
 
         While this process parses the largest sheet and checks its rows, a forked copy of it parses the
-        sheets after it, so that :meth:`rows` finds them parsed.  Only where it pays and is safe: on
-        Linux, when those sheets' XML adds up to :data:`READ_AHEAD_MIN_BYTES`, in a process that may
-        have children and runs no other thread.  Rows, formulas without results and refusals of damaged
-        sheets are the same as when this process parses them; should the second process fail, this one
-        parses the sheets itself.
+        sheets after it and, when the largest sheet's XML is at least :data:`SPLIT_MIN_BYTES`, the tail of
+        the largest sheet too, so that :meth:`rows` finds them parsed.  Only where it pays and is safe: on
+        Linux, when that work adds up to :data:`READ_AHEAD_MIN_BYTES` (or the largest sheet is split), in
+        a process that may have children and runs no other thread.  Rows, formulas without results and
+        refusals of damaged sheets are the same as when this process parses them; should the second
+        process fail, or a tail not be proven to read the same, this process parses it itself.
         """
         parts = [self._sheets.get(name) for name in names]
         sizes = [self._archive.getinfo(part).file_size if part else 0 for part in parts]
-        if not sizes:
+        if not sizes or not _may_fork():
             return
-        first_after = sizes.index(max(sizes)) + 1
-        after = [name for name, part in zip(names[first_after:], parts[first_after:], strict=True) if part]
-        if not after or sum(sizes[first_after:]) < READ_AHEAD_MIN_BYTES or not _may_fork():
+        largest = sizes.index(max(sizes))
+        after = [name for name, part in zip(names[largest + 1 :], parts[largest + 1 :], strict=True) if part]
+        split = (names[largest], int(sizes[largest] * HEAD_SHARE)) if sizes[largest] >= SPLIT_MIN_BYTES else None
+        if split is None and (not after or sum(sizes[largest + 1 :]) < READ_AHEAD_MIN_BYTES):
             return
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=self._parse_ahead, args=(after, sender), daemon=True)
+        process = context.Process(target=self._parse_ahead, args=(after, split, sender), daemon=True)
         process.start()
         sender.close()
-        self._ahead = _ReadAhead(process, receiver, set(after))
+        self._ahead = _ReadAhead(process, receiver, set(after), split)
 
-    def _parse_ahead(self, names: list[str], sender: Connection) -> None:
-        """In the second process: parse ``names`` in order and send each sheet's rows (or its refusal)."""
+    def _parse_ahead(self, names: list[str], split: tuple[str, int] | None, sender: Connection) -> None:
+        """In the second process: parse the tail of ``split`` and then ``names``, sending each one's rows.
+
+        A thread sends them, so that parsing goes on while the first process has yet to read what was sent.
+        """
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the first process's to handle
         self._ahead = None
-        parsed: list[tuple[str, list[Row] | None, dict[tuple[int, int], str], str | None]] = []
+        outbox: queue.SimpleQueue[Message | None] = queue.SimpleQueue()
+        courier = threading.Thread(target=_post, args=(outbox, sender))
+        courier.start()
         try:
             # The file's own handle is shared with the first process (its position too): open it anew.
             with open(f"/proc/self/fd/{self._archive.fp.fileno()}", "rb") as stream:  # type: ignore[union-attr]
                 self._archive = zipfile.ZipFile(stream)
+                if split is not None:
+                    outbox.put(((split[0], True), *self._tail(*split)))
                 for name in names:
                     try:
                         rows = list(self.rows(name))
                     except FileRefused as refused:
-                        parsed.append((name, None, {}, str(refused)))
+                        outbox.put(((name, False), None, {}, str(refused)))
                         break
-                    parsed.append((name, rows, self._uncomputed.get(name, {}), None))
-            # Sent only now: a send waits until the first process reads it, which would hold up the parsing.
-            for message in parsed:
-                sender.send(message)
+                    outbox.put(((name, False), rows, self._uncomputed.get(name, {}), None))
         except Exception:  # noqa: BLE001, S110 - the first process parses whatever was not sent
             pass
         finally:
+            outbox.put(None)
+            courier.join()
             sender.close()
+
+    def _tail(self, name: str, offset: int) -> Sent:
+        """In the second process: the rows of sheet ``name`` from the first row that starts at ``offset`` or after.
+
+        The tail is parsed as the sheet's XML up to its ``<sheetData>`` followed by the XML from that row
+        on; it reads as the rows of the whole sheet would when nothing before the rows is a comment, CDATA
+        or processing instruction and the sheet names no ``sheetData`` between them and the tail (the first
+        process checks the rest: that the head ends between rows).  Otherwise, or on any error, no rows
+        are sent and the first process parses the tail itself.
+        """
+        part = self._sheets[name]
+        assert part is not None
+        uncomputed: dict[tuple[int, int], str] = {}
+        sheet = _SheetParser(name, self._strings, self._date_styles, self._duration_styles, self._epoch, uncomputed)
+        rows: list[Row] = []
+        try:
+            for _ in self._parse(part, sheet.start, sheet.end, sheet.text, lambda stream: _tail_of(stream, offset)):
+                for number, values, far in sheet.ready:
+                    rows.append((number, values if far is None else _padded(values, far)))
+                sheet.ready.clear()
+        except (FileRefused, _NotSplit):
+            return None, {}, None
+        return rows, uncomputed, None
 
     def close(self) -> None:
         """Stop a second process still parsing (after an error or Ctrl+C in this one)."""
@@ -373,8 +436,9 @@ class WorkbookCells:
         part = self._sheets[name]
         if part is None:
             raise ValueError(f"sheet {name!r} is not a worksheet")
-        if self._ahead is not None and name in self._ahead.names:
-            sent = self._ahead.take(name)
+        ahead = self._ahead
+        if ahead is not None and name in ahead.names:
+            sent = ahead.take((name, False))
             if sent is not None:
                 rows, uncomputed_ahead, refused = sent
                 if refused is not None or rows is None:
@@ -385,14 +449,62 @@ class WorkbookCells:
         sheet = _SheetParser(
             name, self._strings, self._date_styles, self._duration_styles, self._epoch, uncomputed
         )
+        if ahead is not None and ahead.split is not None and ahead.split[0] == name:
+            offset = ahead.split[1]
+            ahead.split = None
+            return self._rows_split(name, part, sheet, offset, ahead)
         return self._rows_of(part, sheet)
 
-    def _rows_of(self, part: str, sheet: _SheetParser) -> Iterator[Row]:
-        for _ in self._parse(part, sheet.start, sheet.end, sheet.text):
+    def _rows_of(self, part: str, sheet: _SheetParser, feed: Feed | None = None) -> Iterator[Row]:
+        for _ in self._parse(part, sheet.start, sheet.end, sheet.text, feed):
             if sheet.ready:
                 for number, values, far in sheet.ready:
                     yield number, values if far is None else _padded(values, far)
                 sheet.ready.clear()
+
+    def _rows_split(
+        self, name: str, part: str, sheet: _SheetParser, offset: int, ahead: _ReadAhead
+    ) -> Iterator[Row]:
+        """The rows of a sheet whose tail (from the first row at ``offset`` on) the second process parsed.
+
+        This process parses the head and ends it after its last row, which parses only when the tail
+        starts between rows of the ``<sheetData>`` (the only elements open there).  Should the head not
+        end so, or the second process have sent no tail, the sheet is parsed here as a whole, the rows
+        already handed out skipped.
+        """
+        tail: list[Sent] = []
+
+        def head(stream: IO[bytes]) -> Iterator[bytes]:
+            for chunk, at_tail in _split_at_row(stream, offset):
+                if at_tail:
+                    sent = ahead.take((name, True))
+                    if sent is not None and sent[0] is not None:
+                        tail.append(sent)
+                        yield _HEAD_END
+                        return
+                yield chunk
+
+        handed = 0
+        try:
+            for row in self._rows_of(part, sheet, head):
+                handed += 1
+                yield row
+        except FileRefused:
+            if not tail:
+                raise  # damage in the head, refused as when parsed whole
+            tail.clear()  # the tail did not start between rows: parse the sheet whole
+        if tail:
+            rows, uncomputed, _refused = tail[0]
+            assert rows is not None
+            sheet.uncomputed.update(uncomputed)
+            yield from rows
+            return
+        whole = _SheetParser(
+            name, self._strings, self._date_styles, self._duration_styles, self._epoch, sheet.uncomputed
+        )
+        for index, row in enumerate(self._rows_of(part, whole)):
+            if index >= handed:
+                yield row
 
     def formulas_without_results(self, name: str) -> dict[tuple[int, int], str]:
         """Cells of sheet ``name`` holding a formula but no saved result, by (row, column): the formula text.
@@ -413,30 +525,131 @@ def _may_fork() -> bool:
     )
 
 
-#: What the second process sends for one sheet: its rows, its formulas without results, or why it was refused.
+def _whole(stream: IO[bytes]) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK_BYTES):
+        yield chunk
+
+
+def _split_at_row(stream: IO[bytes], offset: int) -> Iterator[tuple[bytes, bool]]:
+    """The stream's chunks, the first row that starts at ``offset`` or after starting a chunk of its own.
+
+    That chunk comes with ``True``, every other with ``False``; both processes split a sheet at the same
+    bytes.  A row start split across two reads is found: the last bytes of a read wait for the next.
+    """
+    pending = b""
+    position = 0  # where ``pending`` starts in the part
+    searching = True
+    for chunk in _whole(stream):
+        if not searching:
+            yield chunk, False
+            continue
+        pending += chunk
+        found = pending.find(_ROW_START, max(0, offset - position))
+        if found >= 0:
+            if found:
+                yield pending[:found], False
+            yield pending[found:], True
+            searching = False
+            continue
+        cut = len(pending) - len(_ROW_START) + 1
+        if cut > 0:
+            yield pending[:cut], False
+            position += cut
+            pending = pending[cut:]
+    if searching and pending:
+        yield pending, False
+
+
+class _NotSplit(Exception):
+    """A sheet's tail cannot be proven to read the same on its own."""
+
+
+def _tail_of(stream: IO[bytes], offset: int) -> Iterator[bytes]:
+    """The XML the second process parses for a sheet's tail: the start up to ``<sheetData>``, then the tail.
+
+    Raises :class:`_NotSplit` when the XML before ``<sheetData>`` holds markup other than elements and the
+    declaration, when ``<sheetData>`` does not come early, when ``sheetData`` is named again before the
+    tail, or when the sheet has no row at ``offset`` or after.
+    """
+    prefix = b""
+    rows_start = -1
+    previous = b""
+    in_tail = False
+    for chunk, at_tail in _split_at_row(stream, offset):
+        if in_tail:
+            yield chunk
+            continue
+        if at_tail:
+            if rows_start < 0:
+                raise _NotSplit
+            yield prefix[:rows_start]
+            yield chunk
+            in_tail = True
+            continue
+        if rows_start < 0:
+            prefix += chunk
+            opening = _SHEET_DATA.search(prefix)
+            if opening is None:
+                if len(prefix) > _MAX_PREFIX_BYTES:
+                    raise _NotSplit
+                continue
+            rows_start = opening.end()
+            declaration = _DECLARATION.match(prefix)
+            markup = prefix[declaration.end() if declaration else 0 : opening.start()]
+            if prefix[rows_start - 2 : rows_start] == b"/>" or b"<!" in markup or b"<?" in markup:
+                raise _NotSplit
+            chunk = prefix[rows_start:]
+        if b"sheetData" in previous[-8:] + chunk:
+            raise _NotSplit
+        previous = chunk
+    if not in_tail:
+        raise _NotSplit
+
+
+def _post(outbox: queue.SimpleQueue[Message | None], sender: Connection) -> None:
+    """Send what the second process parsed, in order, until ``None`` (a send waits for the first process)."""
+    try:
+        while (message := outbox.get()) is not None:
+            sender.send(message)
+    except OSError:
+        pass  # the first process stopped listening
+
+
+#: What the second process sends for a sheet (or a sheet's tail): its rows, its formulas without results, and
+#: why it was refused.  No rows: the sheet was refused, or the tail is left to the first process.
 Sent = tuple[list[Row] | None, dict[tuple[int, int], str], str | None]
+#: A sheet's name and whether the rows are its tail, then what was sent.
+Message = tuple[tuple[str, bool], list[Row] | None, dict[tuple[int, int], str], str | None]
 
 
 class _ReadAhead:
     """The second process of :meth:`WorkbookCells.read_ahead` and what it has sent so far."""
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, receiver: Connection, names: set[str]) -> None:
+    def __init__(
+        self,
+        process: multiprocessing.process.BaseProcess,
+        receiver: Connection,
+        names: set[str],
+        split: tuple[str, int] | None,
+    ) -> None:
         self.process = process
         self.receiver = receiver
         self.names = names
-        self.sent: dict[str, Sent] = {}
+        #: The sheet whose tail the second process parses, and where the tail starts (cleared once read).
+        self.split = split
+        self.sent: dict[tuple[str, bool], Sent] = {}
 
-    def take(self, name: str) -> Sent | None:
-        """The rows of sheet ``name`` as the second process sent them; ``None`` if it stopped before."""
-        while name not in self.sent:
+    def take(self, key: tuple[str, bool]) -> Sent | None:
+        """What the second process sent for a sheet or its tail; ``None`` if it stopped before."""
+        while key not in self.sent:
             try:
                 sheet, rows, uncomputed, refused = self.receiver.recv()
             except (EOFError, OSError):
                 self.names.clear()  # the second process ended: the first parses what is left itself
                 return None
             self.sent[sheet] = (rows, uncomputed, refused)
-        self.names.discard(name)
-        return self.sent.pop(name)
+        self.names.discard(key[0])
+        return self.sent.pop(key)
 
     def stop(self) -> None:
         self.receiver.close()
