@@ -131,3 +131,25 @@ def test_whole_numbers_and_names(model: PlanModel) -> None:
     assert all(v.integer for v in model.integers)
     names = [c.name for c in model.problem.rows]
     assert len(names) == len(set(names))
+
+
+def test_a_build_keeps_the_model_out_of_the_collectors_passes_until_released() -> None:
+    # The model lives for the whole solve and makes no cycles: the collector walking it again and again
+    # cost about a second at the headline size (rolemix/collector.py).
+    import gc
+
+    from rolemix.collector import release_kept
+
+    release_kept()
+    assert gc.get_freeze_count() == 0
+    built = build_model(ModelData.from_input(plan(periods=2)), whole_people=True)
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > len(built.problem.columns)
+    release_kept()
+    assert gc.get_freeze_count() == 0
+    gc.disable()
+    try:
+        build_model(ModelData.from_input(plan(periods=2)), whole_people=True)
+        assert not gc.isenabled() and gc.get_freeze_count() == 0  # a paused collector is left as it was
+    finally:
+        gc.enable()

@@ -8,6 +8,7 @@ run happens once per module.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import pickle
@@ -417,6 +418,13 @@ def test_run_task_turns_a_missing_plan_into_an_outcome(example: PlanInput) -> No
     outcome = run_task(SolveTask("broke", broke, FRACTIONAL))
     assert (outcome.label, outcome.status, outcome.result) == ("broke", "infeasible", None)
     assert outcome.diagnosis[0].startswith("the budget of 2027-Q1 ($1) is short by $")
+
+
+def test_run_task_gives_the_collector_back_what_the_build_kept(example: PlanInput) -> None:
+    # A worker solves task after task: nothing a build set aside may outlive its task (rolemix/collector.py).
+    outcome = run_task(SolveTask("base", example, FRACTIONAL))
+    assert outcome.status == "optimal"
+    assert gc.get_freeze_count() == 0
 
 
 # --- the commands -------------------------------------------------------------------------------------

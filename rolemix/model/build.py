@@ -876,7 +876,7 @@ def build_model(
         problem=Problem(),
     )
     pos = _Positions(data)
-    with collector_paused():  # a million objects at the headline size, no cycles among them
+    with collector_paused(keep=True):  # a million objects at the headline size, no cycles, kept for the solve
         add_decisions(m, pos, fixed_hires)
         add_accounting(m, pos)
         add_capacity(m, pos)

@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Literal
 
+from rolemix.collector import release_kept
 from rolemix.errors import InfeasiblePlan, NoPlanInTime, RolemixError
 from rolemix.scenarios.tasks import SolveTask, TaskOutcome
 
@@ -48,6 +49,8 @@ def run_task(task: SolveTask) -> TaskOutcome:
         return TaskOutcome(task.label, "no plan", None, str(error))
     except RolemixError as error:
         return TaskOutcome(task.label, "error", None, str(error))
+    finally:
+        release_kept()  # a worker solves task after task: what the build set aside goes back to the collector
     return TaskOutcome(task.label, result.outcome.status, result, result.outcome.in_words())
 
 
