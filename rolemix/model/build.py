@@ -99,6 +99,7 @@ class PlanModel:
     #: Per-unit sums that keep company-wide rows sparse: (kind, unit, t) -> variable.
     unit_sums: dict[tuple[str, str, int], Column] = field(default_factory=dict)
     _names: set[str] = field(default_factory=set)
+    _unit_positions: dict[str, int] = field(default_factory=dict)
 
     # -- small helpers ---------------------------------------------------
     def variable(
@@ -135,7 +136,9 @@ class PlanModel:
             return pairs
         out: Pairs = []
         for unit, terms in grouped.items():
-            ui = self.data.units.index(unit)
+            if not self._unit_positions:
+                self._unit_positions.update((name, i) for i, name in enumerate(self.data.units))
+            ui = self._unit_positions[unit]
             total = self.problem.add_column(f"sum_{kind}_u{ui}_t{period}", None)
             self.unit_sums[kind, unit, period] = total
             self.unit_of[total] = unit
