@@ -124,7 +124,7 @@ def _window_sum(
 
 def extract_result(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
     """Every row of the plan, computed from variable values with the model's own accounting."""
-    with collector_paused():  # tens of thousands of rows at the headline size, no cycles among them
+    with collector_paused(keep=True):  # tens of thousands of rows at the headline size, no cycles, kept to be written
         return _extract(model, outcome)
 
 
