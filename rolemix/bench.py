@@ -213,19 +213,20 @@ def markdown_table(rows: list[CaseResult], machine: Mapping[str, object]) -> str
         f"Machine: {machine['cores']} cores, Python {machine['python']}, {machine['system']}; "
         f"time limit {machine['time_limit_s']} s, gap limit {float(machine['gap_limit']):.2%}.\n\n"  # type: ignore[arg-type]
         "| employees | units | periods | columns (whole) | approach | status | gap | wall s | not solver s | "
-        "read | validate | build | hand-off | solve | explain | write | peak MB |\n"
-        "|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        "not solver | read | validate | build | hand-off | solve | read back | explain | write | peak MB |\n"
+        "|---:|---:|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
     )
     lines = []
     for r in rows:
         s = r.seconds
         other = r.wall_s - s.get("solve", 0.0)
+        share = other / r.wall_s if r.wall_s > 0 else None
         lines.append(
             f"| {r.employees:,} | {r.regions * r.segments} | {r.periods} | {r.columns:,} ({r.whole_number_columns:,}) "
-            f"| {r.approach} | {r.status} | {_pct(r.gap)} | {r.wall_s:.1f} | {other:.1f} | "
+            f"| {r.approach} | {r.status} | {_pct(r.gap)} | {r.wall_s:.1f} | {other:.1f} | {_pct(share)} | "
             f"{s.get('read', 0):.1f} | {s.get('validate', 0):.1f} | {s.get('build', 0):.1f} | "
-            f"{s.get('hand-off', 0):.1f} | "
-            f"{s.get('solve', 0):.1f} | {s.get('explain', 0):.1f} | {s.get('write', 0):.1f} | {r.peak_memory_mb:,.0f} |"
+            f"{s.get('hand-off', 0):.1f} | {s.get('solve', 0):.1f} | {s.get('read back', 0):.1f} | "
+            f"{s.get('explain', 0):.1f} | {s.get('write', 0):.1f} | {r.peak_memory_mb:,.0f} |"
         )
     return head + "\n".join(lines) + "\n"
 

@@ -64,6 +64,10 @@ def test_benchmark_smoke_writes_its_figures(tmp_path: Path) -> None:
         assert {"read", "validate", "build", "solve"} <= set(row["seconds"])
     table = (tmp_path / "out" / "bench.md").read_text()
     assert table.count("\n| 300 |") == 2
+    for row in payload["rows"]:
+        # The share of wall that is not the solver, the target's own measure, is a column of its own.
+        outside = row["wall_s"] - row["seconds"]["solve"]
+        assert f"| {outside:.1f} | {outside / row['wall_s']:.2%} |" in table
 
 
 def test_a_refused_bound_change_is_a_solver_failure_not_a_silent_no_op() -> None:
