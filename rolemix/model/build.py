@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from rolemix.collector import collector_paused
-from rolemix.inputs import ReskillPath
+from rolemix.inputs import Copilot, ReskillPath
 from rolemix.model.data import ModelData
 from rolemix.model.lp import EQ, GE, LE, Column, Expression, Problem, Row
 from rolemix.results import COST_COMPONENTS
@@ -29,15 +29,17 @@ Mode = Literal["plan", "baseline", "elastic"]
 def linear(pairs: Iterable[tuple[Column, float]], constant: float = 0.0) -> Expression:
     """An affine expression from (column, coefficient) pairs, summing repeated columns and leaving out zeros."""
     items = pairs if isinstance(pairs, list) else list(pairs)
-    expr = Expression(items, constant)
+    expr = Expression(items)
     if len(expr) != len(items):
         # A column given more than once: add its coefficients up (a dictionary keeps only the last).
-        merged: dict[Column, float] = {}
+        merged = dict.fromkeys(expr, 0.0)  # in the order each column first appears
         for var, coef in items:
-            merged[var] = merged.get(var, 0.0) + coef
-        expr = Expression(merged.items(), constant)
+            merged[var] += coef
+        expr = Expression(merged)
     if 0.0 in expr.values():
-        expr = Expression([(v, c) for v, c in expr.items() if c != 0.0], constant)
+        expr = Expression([(v, c) for v, c in expr.items() if c != 0.0])
+    if constant:
+        expr.constant = constant
     return expr
 
 
@@ -106,15 +108,20 @@ class PlanModel:
         self,
         registry: dict,  # type: ignore[type-arg]
         key: tuple[object, ...],
+        unit: str,
         name: str,
         upper: float | None = None,
         integer: bool = False,
     ) -> Column:
-        """Create a non-negative variable, register it under ``key`` and return it."""
-        whole = integer and self.whole_people
-        var = self.problem.add_column(name, 0.0, upper, whole)
+        """Create a non-negative variable of ``unit``, register it under ``key`` and return it.
+
+        About 190,000 calls at the headline size: the column is made here rather than through
+        :meth:`Problem.add_column`, one call less each."""
+        columns = self.problem.columns
+        var = Column(len(columns), name, 0.0, upper, integer and self.whole_people)
+        columns.append(var)
         registry[key] = var
-        self.unit_of[var] = str(key[0] if registry is self.unmet else key[1])
+        self.unit_of[var] = unit
         return var
 
     @property
@@ -122,36 +129,50 @@ class PlanModel:
         """The whole-number columns, in model order."""
         return [column for column in self.problem.columns if column.integer]
 
-    def by_unit(self, kind: str, period: int, pairs: Pairs) -> Pairs:
+    def by_unit(self, kind: str, period: int, pairs: Iterable[tuple[Column, float]]) -> Pairs:
         """The same sum as ``pairs``, written as one variable per unit.
 
         A company-wide row over every unit's columns is dense; a per-unit sum ``z[u] = sum of u's terms`` (a
         row of the unit's own) plus a company-wide row over the ``z[u]`` keeps every row short, which the
         interior-point method needs at scale.
         """
+        unit_of = self.unit_of
         grouped: dict[str, Pairs] = defaultdict(list)
-        for var, coef in pairs:
-            grouped[self.unit_of[var]].append((var, coef))
+        for pair in pairs:
+            grouped[unit_of[pair[0]]].append(pair)
         if len(grouped) < 2:
-            return pairs
+            return pairs if isinstance(pairs, list) else [pair for terms in grouped.values() for pair in terms]
+        return self.by_unit_grouped(kind, period, grouped)
+
+    def by_unit_grouped(self, kind: str, period: int, grouped: dict[str, Pairs]) -> Pairs:
+        """:meth:`by_unit` of terms already grouped by unit, the units in the order they first appear among the
+        terms (a family that knows each term's unit saves looking 80,000 of them up)."""
+        if len(grouped) < 2:
+            return [pair for terms in grouped.values() for pair in terms]
+        if not self._unit_positions:
+            self._unit_positions.update((name, i) for i, name in enumerate(self.data.units))
+        positions, columns, unit_of = self._unit_positions, self.problem.columns, self.unit_of
         out: Pairs = []
         for unit, terms in grouped.items():
-            if not self._unit_positions:
-                self._unit_positions.update((name, i) for i, name in enumerate(self.data.units))
-            ui = self._unit_positions[unit]
-            total = self.problem.add_column(f"sum_{kind}_u{ui}_t{period}", None)
+            name = f"sum_{kind}_u{positions[unit]}_t{period}"
+            total = Column(len(columns), name, None, None, False)
+            columns.append(total)
             self.unit_sums[kind, unit, period] = total
-            self.unit_of[total] = unit
-            self.add(f"sum_{kind}_u{ui}_t{period}", linear([*terms, (total, -1.0)]), EQ, 0.0)
+            unit_of[total] = unit
+            self.add(name, linear([*terms, (total, -1.0)]), EQ, 0.0)
             out.append((total, 1.0))
         return out
 
     def add(self, name: str, expr: Expression, sense: int, rhs: float) -> Row:
         """Add ``expr (sense) rhs`` under a unique deterministic name."""
-        if name in self._names:
+        names = self._names
+        if name in names:
             raise ValueError(f"duplicate constraint name {name}")
-        self._names.add(name)
-        return self.problem.add_row(name, expr, sense, rhs)
+        names.add(name)
+        rows = self.problem.rows
+        row = Row(len(rows), name, expr, sense, rhs)
+        rows.append(row)
+        return row
 
     def add_policy(
         self,
@@ -198,8 +219,19 @@ class PlanModel:
         self, component: str, period: int, pairs: Iterable[tuple[Column, float]], constant: float = 0.0
     ) -> None:
         """Book cost terms of ``component`` in ``period`` (undiscounted money)."""
-        self.cost_pairs[component, period].extend(pairs)
-        self.cost_constant[component, period] += constant
+        key = (component, period)
+        self.cost_pairs[key].extend(pairs)
+        self.cost_constant[key] += constant
+
+    def cost_term(self, component: str, period: int, var: Column, coef: float) -> None:
+        """Book one cost term, as ``cost(component, period, [(var, coef)])`` does (80,000 of them at the headline
+        size).  Adding a constant of 0 leaves a booked constant as it is, so only the first booking of a
+        component and period goes through :meth:`cost`."""
+        booked = self.cost_pairs.get((component, period))
+        if booked is None:
+            self.cost(component, period, [(var, coef)])
+        else:
+            booked.append((var, coef))
 
     def period_cost(self, period: int, spending_only: bool = False) -> Expression:
         """Total undiscounted cost of ``period`` (without lost revenue when ``spending_only``)."""
@@ -239,6 +271,9 @@ class PlanModel:
 
 
 class _Positions:
+    """Positions of names, and the name parts made of them (``_u17``) for the families that name many columns
+    and rows: joining ready parts costs a third of formatting the numbers each time."""
+
     def __init__(self, data: ModelData) -> None:
         pi = data.plan_input
         self.role = {r.name: i for i, r in enumerate(pi.roles)}
@@ -247,6 +282,10 @@ class _Positions:
         self.path = {p.name: i for i, p in enumerate(pi.paths)}
         self.source = {s.name: i for i, s in enumerate(pi.sources)}
         self.copilot = {c.name: i for i, c in enumerate(pi.copilots)}
+        self.role_tag = {name: f"_r{i}" for name, i in self.role.items()}
+        self.unit_tag = {name: f"_u{i}" for name, i in self.unit.items()}
+        self.work_tag = {name: f"_w{i}" for name, i in self.work.items()}
+        self.period_tag = {t: f"_t{t}" for t in data.periods}
 
 
 # ---------------------------------------------------------------------------
@@ -264,28 +303,34 @@ def add_decisions(m: PlanModel, pos: _Positions, fixed_hires: dict[Key3, float] 
     """
     d = m.data
     baseline = m.mode == "baseline"
+    variable, unit_tag, period_tag = m.variable, pos.unit_tag, pos.period_tag
+    headcount, hires, layoffs, reduced = m.headcount, m.hires, m.layoffs, m.reduced
     for role_name, role in d.roles.items():
-        ri = pos.role[role_name]
+        role_tag = pos.role_tag[role_name]
+        with_hires = role.hires_cap is None or role.hires_cap > 0
+        hires_upper = _bound(m, role.hires_cap)
+        with_reduced = role.reduced_hours_cap > 0
+        reduced_upper = _bound(m, role.reduced_hours_cap)
         for unit in d.units:
-            ui = pos.unit[unit]
+            role_unit = role_tag + unit_tag[unit]
             for t in d.periods:
                 key = (role_name, unit, t)
-                m.variable(m.headcount, key, f"N_r{ri}_u{ui}_t{t}")
+                tag = role_unit + period_tag[t]
+                variable(headcount, key, unit, "N" + tag)
                 if baseline:
                     assert fixed_hires is not None
                     value = fixed_hires[key]
-                    var = m.problem.add_column(f"H_r{ri}_u{ui}_t{t}", value, value)
-                    m.hires[key] = var
+                    hires[key] = m.problem.add_column("H" + tag, value, value)
                     continue
-                if role.hires_cap is None or role.hires_cap > 0:
-                    m.variable(m.hires, key, f"H_r{ri}_u{ui}_t{t}", upper=_bound(m, role.hires_cap), integer=True)
-                m.variable(m.layoffs, key, f"L_r{ri}_u{ui}_t{t}", integer=True)
-                if role.reduced_hours_cap > 0:
-                    m.variable(m.reduced, key, f"Red_r{ri}_u{ui}_t{t}", upper=_bound(m, role.reduced_hours_cap))
+                if with_hires:
+                    variable(hires, key, unit, "H" + tag, hires_upper, True)
+                variable(layoffs, key, unit, "L" + tag, None, True)
+                if with_reduced:
+                    variable(reduced, key, unit, "Red" + tag, reduced_upper)
     if baseline:
         return
     for path in d.paths:
-        pi_ = pos.path[path.name]
+        path_tag = f"X_p{pos.path[path.name]}"
         for unit in d.units:
             eligible = path.eligible_in(unit)
             if eligible is not None and eligible <= 0:
@@ -293,20 +338,17 @@ def add_decisions(m: PlanModel, pos: _Positions, fixed_hires: dict[Key3, float] 
             upper = path.seats_per_period
             if eligible is not None:
                 upper = eligible if upper is None else min(upper, eligible)
+            upper = _bound(m, upper)
+            path_unit = path_tag + unit_tag[unit]
             for t in d.periods:
-                m.variable(
-                    m.starts,
-                    (path.name, unit, t),
-                    f"X_p{pi_}_u{pos.unit[unit]}_t{t}",
-                    upper=_bound(m, upper),
-                    integer=True,
-                )
+                variable(m.starts, (path.name, unit, t), unit, path_unit + period_tag[t], upper, True)
     for copilot in d.plan_input.copilots:
-        ci = pos.copilot[copilot.name]
+        copilot_tag = f"Seats_c{pos.copilot[copilot.name]}"
         for unit in d.units:
             for t in d.periods:
                 if copilot.uplift * copilot.adoption[t - 1] > 0:
-                    m.variable(m.seats, (copilot.name, unit, t), f"Seats_c{ci}_u{pos.unit[unit]}_t{t}", integer=True)
+                    name = copilot_tag + unit_tag[unit] + period_tag[t]
+                    variable(m.seats, (copilot.name, unit, t), unit, name, None, True)
 
 
 def _bound(m: PlanModel, upper: float | None) -> float | None:
@@ -331,30 +373,37 @@ def add_accounting(m: PlanModel, pos: _Positions) -> None:
     :math:`Att_{r,u,t} = N_{r,u,t-1} a_r` for later periods.
     """
     d = m.data
+    paths = {path.name: path for path in d.paths}
     flows: dict[Key3, Pairs] = defaultdict(list)
     for (path_name, unit, t), x in m.starts.items():
-        path = next(p for p in d.paths if p.name == path_name)
+        path = paths[path_name]
         flows[path.from_role, unit, t].append((x, 1.0))  # leaves the role (moved to the left-hand side: +X)
         arrive = t + path.duration
         if arrive in d.discount:
             flows[path.to_role, unit, arrive].append((x, -path.completion_rate))
             if path.non_completers == "return":
                 flows[path.from_role, unit, arrive].append((x, -(1.0 - path.completion_rate)))
-    for (role, unit, t), n in m.headcount.items():
-        a = d.attrition[role]
+    # The coefficients of N[t-1] and H, per role.
+    stay = {role: -(1.0 - a) for role, a in d.attrition.items()}
+    hire_stay = {role: -(1.0 - a1) for role, a1 in d.first_year_attrition.items()}
+    headcount, hires, layoffs, unit_rows = m.headcount, m.hires, m.layoffs, m.unit_rows
+    role_tag, unit_tag, period_tag = pos.role_tag, pos.unit_tag, pos.period_tag
+    for key, n in headcount.items():
+        role, unit, t = key
         pairs: Pairs = [(n, 1.0)]
         if t == 1:
             rhs = d.start_count.get((role, unit), 0.0) - d.start_attrition(role, unit)
         else:
             rhs = 0.0
-            pairs.append((m.headcount[role, unit, t - 1], -(1.0 - a)))
-        if (role, unit, t) in m.hires:
-            pairs.append((m.hires[role, unit, t], -(1.0 - d.first_year_attrition[role])))
-        if (role, unit, t) in m.layoffs:
-            pairs.append((m.layoffs[role, unit, t], 1.0))
-        pairs.extend(flows.get((role, unit, t), []))
-        row = m.add(f"headcount_r{pos.role[role]}_u{pos.unit[unit]}_t{t}", linear(pairs), EQ, rhs)
-        m.unit_rows.append((row, unit))
+            pairs.append((headcount[role, unit, t - 1], stay[role]))
+        if (hire := hires.get(key)) is not None:
+            pairs.append((hire, hire_stay[role]))
+        if (layoff := layoffs.get(key)) is not None:
+            pairs.append((layoff, 1.0))
+        if key in flows:
+            pairs += flows[key]
+        row = m.add("headcount" + role_tag[role] + unit_tag[unit] + period_tag[t], linear(pairs), EQ, rhs)
+        unit_rows.append((row, unit))
 
 
 def training_pool(m: PlanModel, path_name: str, unit: str, t: int, duration: int) -> Pairs:
@@ -392,61 +441,72 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
     path of duration 0).  Also :math:`Red_{r,u,t} \\le N_{r,u,t}` and :math:`Seats_{c,u,t} \\le N_{r(c),u,t}`.
     """
     d = m.data
-    copilots_of: dict[str, list] = defaultdict(list)  # type: ignore[type-arg]
+    copilots_of: dict[str, list[tuple[Copilot, str]]] = defaultdict(list)
     for copilot in d.plan_input.copilots:
-        copilots_of[copilot.role].append(copilot)
-    works_by_role: dict[str, list[str]] = defaultdict(list)
+        copilots_of[copilot.role].append((copilot, f"seats_within_c{pos.copilot[copilot.name]}"))
+    works_by_role: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for role_key, work in d.effectiveness:
-        works_by_role[role_key].append(work)
+        works_by_role[role_key].append((work, pos.work_tag[work]))
     coached_by: dict[str, list[ReskillPath]] = defaultdict(list)
     for path in d.paths:
         if path.duration > 0 and path.coaching_hours > 0:
             coached_by[path.to_role].append(path)
+    # What the terms of a role's rows need, looked up once per role rather than once per row (17,280 rows).
+    ramp_coef = {
+        name: (1.0 - d.first_year_attrition[name]) * role.hours_per_period * (1.0 - role.ramp_productivity)
+        for name, role in d.roles.items()
+    }
+    # The work types with demand in each unit and period (one look-up a row rather than one a role and work).
+    demanded: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for (unit, work, t), demand in d.demand.items():
+        if demand.hours > 0:
+            demanded[unit, t].add(work)
+    allocated, idles, hires, reduced, seats, starts = m.allocated, m.idle, m.hires, m.reduced, m.seats, m.starts
+    unit_rows, unit_tag, period_tag = m.unit_rows, pos.unit_tag, pos.period_tag
+    no_work: set[str] = set()
     for (role_name, unit, t), n in m.headcount.items():
         role = d.roles[role_name]
-        ri, ui = pos.role[role_name], pos.unit[unit]
+        tag = pos.role_tag[role_name] + unit_tag[unit]
+        t_tag = period_tag[t]
         hours = role.hours_per_period
-        for work in works_by_role.get(role_name, []):
-            demand = d.demand.get((unit, work, t))
-            if demand is not None and demand.hours > 0:
-                m.variable(m.allocated, (role_name, unit, work, t), f"A_r{ri}_u{ui}_w{pos.work[work]}_t{t}")
-        idle = m.variable(m.idle, (role_name, unit, t), f"I_r{ri}_u{ui}_t{t}")
-        pairs: Pairs = [
-            (a, 1.0)
-            for w in works_by_role.get(role_name, [])
-            if (a := m.allocated.get((role_name, unit, w, t))) is not None
-        ]
-        pairs += [(idle, 1.0), (n, -hours)]
+        pairs: Pairs = []
+        works = demanded.get((unit, t), no_work)
+        for work, work_tag in works_by_role.get(role_name, ()):
+            if work in works:
+                a = m.variable(allocated, (role_name, unit, work, t), unit, "A" + tag + work_tag + t_tag)
+                pairs.append((a, 1.0))
+        pairs.append((m.variable(idles, (role_name, unit, t), unit, "I" + tag + t_tag), 1.0))
+        pairs.append((n, -hours))
         if role.ramp_productivity < 1.0:
-            pairs += [(v, c * hours * (1.0 - role.ramp_productivity)) for v, c in ramping_pairs(m, role_name, unit, t)]
-        red = m.reduced.get((role_name, unit, t))
+            # ramping_pairs(m, role_name, unit, t), each coefficient times hours x (1 - ramp productivity)
+            coef = ramp_coef[role_name]
+            for s in range(max(1, t - role.ramp_periods + 1), t + 1):
+                if (hire := hires.get((role_name, unit, s))) is not None:
+                    pairs.append((hire, coef))
+        red = reduced.get((role_name, unit, t))
         if red is not None:
             pairs.append((red, hours * (1.0 - role.reduced_hours_fte)))
-            within = m.add(
-                f"reduced_within_r{ri}_u{ui}_t{t}", linear([(red, 1.0), (n, -1.0)]), LE, 0.0
-            )
-            m.unit_rows.append((within, unit))
-        for copilot in copilots_of.get(role_name, []):
-            seat = m.seats.get((copilot.name, unit, t))
+            within = m.add("reduced_within" + tag + t_tag, linear([(red, 1.0), (n, -1.0)]), LE, 0.0)
+            unit_rows.append((within, unit))
+        for copilot, within_name in copilots_of.get(role_name, ()):
+            seat = seats.get((copilot.name, unit, t))
             if seat is None:
                 continue
             pairs.append((seat, -hours * copilot.uplift * copilot.adoption[t - 1]))
-            within = m.add(
-                f"seats_within_c{pos.copilot[copilot.name]}_u{ui}_t{t}",
-                linear([(seat, 1.0), (n, -1.0)]),
-                LE,
-                0.0,
-            )
-            m.unit_rows.append((within, unit))
-        coaching: Pairs = [
-            (v, c * path.coaching_hours)
-            for path in coached_by.get(role_name, [])
-            for v, c in training_pool(m, path.name, unit, t, path.duration)
-        ]
-        row = m.add(f"capacity_r{ri}_u{ui}_t{t}", linear([*pairs, *coaching]), EQ, 0.0)
-        if coaching:
+            within = m.add(within_name + unit_tag[unit] + t_tag, linear([(seat, 1.0), (n, -1.0)]), LE, 0.0)
+            unit_rows.append((within, unit))
+        coached = False
+        for path in coached_by.get(role_name, ()):
+            # training_pool(m, path.name, unit, t, path.duration), each coefficient times the coaching hours
+            coaching = 1.0 * path.coaching_hours
+            for s in range(max(1, t - path.duration + 1), t + 1):
+                if (start := starts.get((path.name, unit, s))) is not None:
+                    pairs.append((start, coaching))
+                    coached = True
+        row = m.add("capacity" + tag + t_tag, linear(pairs), EQ, 0.0)
+        if coached:
             # Rounding starts up takes coaching hours the row may not have: the rounding repair may relax it.
-            m.unit_rows.append((row, unit))
+            unit_rows.append((row, unit))
 
 
 def add_external(m: PlanModel, pos: _Positions) -> None:
@@ -466,6 +526,7 @@ def add_external(m: PlanModel, pos: _Positions) -> None:
     for source in d.plan_input.sources:
         si = pos.source[source.name]
         share_of = {(rule.work_type, rule.segment): rule.max_share for rule in source.scope}
+        units_in: dict[int, Pairs] = defaultdict(list)  # the source's units per period, for its cap
         for unit in d.units:
             ui = pos.unit[unit]
             segment = d.segment_of[unit]
@@ -479,6 +540,7 @@ def add_external(m: PlanModel, pos: _Positions) -> None:
                     var = m.variable(
                         m.served,
                         (source.name, unit, work, t),
+                        unit,
                         f"S_s{si}_u{ui}_w{pos.work[work]}_t{t}",
                         upper=share * adopt * demand.hours,
                     )
@@ -491,7 +553,8 @@ def add_external(m: PlanModel, pos: _Positions) -> None:
                 elif not served:
                     continue
                 else:
-                    units = m.variable(m.ext_units, (source.name, unit, t), f"K_s{si}_u{ui}_t{t}", integer=True)
+                    units = m.variable(m.ext_units, (source.name, unit, t), unit, f"K_s{si}_u{ui}_t{t}", integer=True)
+                units_in[t].append((units, 1.0))
                 if served:
                     m.add(
                         f"external_hours_s{si}_u{ui}_t{t}",
@@ -499,10 +562,10 @@ def add_external(m: PlanModel, pos: _Positions) -> None:
                         LE,
                         0.0,
                     )
-                m.cost("external", t, [(units, source.cost_per_unit)])
+                m.cost_term("external", t, units, source.cost_per_unit)
         if source.max_units is not None and m.mode != "baseline":
             for t in d.periods:
-                pairs = [(v, 1.0) for (s, _, tt), v in m.ext_units.items() if s == source.name and tt == t]
+                pairs = units_in.get(t, [])
                 if pairs:
                     m.add_policy(
                         "max_units", f"max_units_s{si}_t{t}", t, source.name, pairs, "<=", source.max_units, "units"
@@ -526,25 +589,30 @@ def add_coverage(m: PlanModel, pos: _Positions) -> None:
     sources_by: dict[tuple[str, str, int], Pairs] = defaultdict(list)
     for (_source, unit, work, t), var in m.served.items():
         sources_by[unit, work, t].append((var, 1.0))
-    for (unit, work, t), demand in d.demand.items():
+    baseline, elastic = m.mode == "baseline", m.mode == "elastic"
+    allocated, unmets, unit_rows = m.allocated, m.unmet, m.unit_rows
+    unit_tag, work_tag, period_tag = pos.unit_tag, pos.work_tag, pos.period_tag
+    for key, demand in d.demand.items():
         if demand.hours <= 0:
             continue
-        ui, wi = pos.unit[unit], pos.work[work]
+        unit, work, t = key
+        tag = unit_tag[unit] + work_tag[work] + period_tag[t]
         pairs: Pairs = [
             (a, eff)
-            for role, eff in roles_by_work.get(work, [])
-            if (a := m.allocated.get((role, unit, work, t))) is not None
+            for role, eff in roles_by_work.get(work, ())
+            if (a := allocated.get((role, unit, work, t))) is not None
         ]
-        pairs += sources_by.get((unit, work, t), [])
-        if not demand.must_meet or m.mode == "baseline":
-            unmet = m.variable(m.unmet, (unit, work, t), f"U_u{ui}_w{wi}_t{t}")
+        if key in sources_by:
+            pairs += sources_by[key]
+        if not demand.must_meet or baseline:
+            unmet = m.variable(unmets, key, unit, "U" + tag)
             pairs.append((unmet, 1.0))
-            m.cost("unmet_penalty", t, [(unmet, demand.unmet_penalty_per_hour)])
-        elif m.mode == "elastic":
-            unmet = m.variable(m.unmet, (unit, work, t), f"U_u{ui}_w{wi}_t{t}")
+            m.cost_term("unmet_penalty", t, unmet, demand.unmet_penalty_per_hour)
+        elif elastic:
+            unmet = m.variable(unmets, key, unit, "U" + tag)
             m.add_policy(
                 "must_meet",
-                f"must_meet_u{ui}_w{wi}_t{t}",
+                "must_meet" + tag,
                 t,
                 f"{work} demand in {unit}",
                 [(unmet, 1.0)],
@@ -556,9 +624,9 @@ def add_coverage(m: PlanModel, pos: _Positions) -> None:
                 segment=d.segment_of[unit],
             )
             pairs.append((unmet, 1.0))
-        row = m.add(f"coverage_u{ui}_w{wi}_t{t}", linear(pairs), EQ, demand.hours)
-        if demand.must_meet and (unit, work, t) not in m.unmet:
-            m.unit_rows.append((row, unit))
+        row = m.add("coverage" + tag, linear(pairs), EQ, demand.hours)
+        if demand.must_meet and key not in unmets:
+            unit_rows.append((row, unit))
 
 
 def add_costs(m: PlanModel) -> None:
@@ -576,29 +644,37 @@ def add_costs(m: PlanModel) -> None:
     """
     d = m.data
     ppy = d.periods_per_year
-    for (role_name, unit, t), n in m.headcount.items():
+    cost_term, cost_per_year = m.cost_term, d.cost_per_year
+    hires, layoffs, reduced, idles, starts = m.hires, m.layoffs, m.reduced, m.idle, m.starts
+    for key, n in m.headcount.items():
+        role_name, unit, t = key
         role = d.roles[role_name]
-        m.cost("salaries", t, [(n, d.cost_per_year[role_name, unit] / ppy)])
-        if (key := (role_name, unit, t)) in m.hires:
-            m.cost("hiring", t, [(m.hires[key], role.hiring_cost)])
-        if key in m.layoffs:
-            m.cost("severance", t, [(m.layoffs[key], role.severance)])
-        if key in m.reduced:
-            m.cost("reduced_hours", t, [(m.reduced[key], role.reduced_hours_cost_per_year / ppy)])
+        cost_term("salaries", t, n, cost_per_year[role_name, unit] / ppy)
+        if (hire := hires.get(key)) is not None:
+            cost_term("hiring", t, hire, role.hiring_cost)
+        if (layoff := layoffs.get(key)) is not None:
+            cost_term("severance", t, layoff, role.severance)
+        if (red := reduced.get(key)) is not None:
+            cost_term("reduced_hours", t, red, role.reduced_hours_cost_per_year / ppy)
         if role.surplus_cost_per_year > 0 and role.hours_per_period > 0:
-            m.cost("surplus", t, [(m.idle[key], role.surplus_cost_per_year / ppy / role.hours_per_period)])
+            cost_term("surplus", t, idles[key], role.surplus_cost_per_year / ppy / role.hours_per_period)
     for path in d.paths:
         for unit in d.units:
             for t in d.periods:
-                if (path.name, unit, t) in m.starts:
-                    m.cost("training", t, [(m.starts[path.name, unit, t], path.cost_per_person)])
-                pool = training_pool(m, path.name, unit, t, path.duration) if path.duration > 0 else []
+                if (start := starts.get((path.name, unit, t))) is not None:
+                    cost_term("training", t, start, path.cost_per_person)
+                # training_pool(m, path.name, unit, t, path.duration), each coefficient (1) times the rate
+                pool = [
+                    v
+                    for s in range(max(1, t - path.duration + 1), t + 1)
+                    if (v := starts.get((path.name, unit, s))) is not None
+                ]
                 if pool:
-                    rate = d.cost_per_year[path.from_role, unit] / ppy
-                    m.cost("salaries", t, [(v, c * rate) for v, c in pool])
+                    rate = cost_per_year[path.from_role, unit] / ppy
+                    m.cost("salaries", t, [(v, 1.0 * rate) for v in pool])
     copilot_cost = {c.name: c.seat_cost for c in d.plan_input.copilots}
     for (name, _, t), seat in m.seats.items():
-        m.cost("copilots", t, [(seat, copilot_cost[name])])
+        cost_term("copilots", t, seat, copilot_cost[name])
 
 
 def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
@@ -619,15 +695,27 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
     """
     d = m.data
     policy = d.plan_input.policy
+    # The terms of the company-wide caps, per period (one pass over the columns rather than one per period).
+    layoffs_in: dict[int, Pairs] = defaultdict(list)
+    if policy.layoff_cap_people is not None:
+        for (_, _, t), v in m.layoffs.items():
+            layoffs_in[t].append((v, 1.0))
+    surplus_in: dict[int, Pairs] = defaultdict(list)
+    if policy.surplus_cap is not None:
+        for (r, _, t), v in m.idle.items():
+            if d.roles[r].hours_per_period > 0:
+                surplus_in[t].append((v, 1.0 / d.roles[r].hours_per_period))
+    hires_at, reduced_at = _by_role_period(m.hires), _by_role_period(m.reduced)
+    start = _Start(_by_role_period(m.layoffs), _by_role_period(m.headcount))
     for t in d.periods:
         label = d.label(t)
         for role_name, role in d.roles.items():
             ri = pos.role[role_name]
-            hires = [(m.hires[role_name, u, t], 1.0) for u in d.units if (role_name, u, t) in m.hires]
+            hires = [(v, 1.0) for _, v in hires_at.get((role_name, t), ())]
             if role.hires_cap is not None and hires:
                 m.add_policy("hires_cap", f"hires_cap_r{ri}_t{t}", t, role_name, hires, "<=", role.hires_cap, "people")
             if role.layoff_cap_share is not None:
-                pairs, rhs = _share_of_start(m, [role_name], t, role.layoff_cap_share)
+                pairs, _, rhs = _share_of_start(m, start, [role_name], t, role.layoff_cap_share)
                 m.add_policy(
                     "role_layoff_cap",
                     f"role_layoff_cap_r{ri}_t{t}",
@@ -639,7 +727,7 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
                     "people",
                     share=role.layoff_cap_share,
                 )
-            reds = [(m.reduced[role_name, u, t], 1.0) for u in d.units if (role_name, u, t) in m.reduced]
+            reds = [(v, 1.0) for _, v in reduced_at.get((role_name, t), ())]
             if reds:
                 m.add_policy(
                     "reduced_hours_cap",
@@ -652,8 +740,12 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
                     "people",
                 )
         if policy.layoff_cap_share is not None:
-            pairs, rhs = _share_of_start(m, list(d.roles), t, policy.layoff_cap_share)
-            pairs = m.by_unit("layoff_margin", t, pairs)
+            pairs, units, rhs = _share_of_start(m, start, list(d.roles), t, policy.layoff_cap_share)
+            grouped: dict[str, Pairs] = defaultdict(list)
+            for pair, unit in zip(pairs, units, strict=True):
+                grouped[unit].append(pair)
+            if len(grouped) > 1:  # m.by_unit("layoff_margin", t, pairs), each term's unit known
+                pairs = m.by_unit_grouped("layoff_margin", t, grouped)
             m.add_policy(
                 "layoff_cap",
                 f"layoff_cap_t{t}",
@@ -666,7 +758,7 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
                 share=policy.layoff_cap_share,
             )
         if policy.layoff_cap_people is not None:
-            pairs = [(v, 1.0) for (_, _, tt), v in m.layoffs.items() if tt == t]
+            pairs = layoffs_in.get(t, [])
             if pairs:
                 m.add_policy(
                     "layoff_cap_people",
@@ -679,29 +771,49 @@ def add_workforce_limits(m: PlanModel, pos: _Positions) -> None:
                     "people",
                 )
         if policy.surplus_cap is not None:
-            pairs = [
-                (v, 1.0 / d.roles[r].hours_per_period)
-                for (r, _, tt), v in m.idle.items()
-                if tt == t and d.roles[r].hours_per_period > 0
-            ]
+            pairs = surplus_in.get(t, [])
             m.add_policy(
                 "surplus_cap", f"surplus_cap_t{t}", t, "the whole workforce", pairs, "<=", policy.surplus_cap, "fte"
             )
         del label
 
 
-def _share_of_start(m: PlanModel, roles: list[str], t: int, share: float) -> tuple[Pairs, float]:
+def _by_role_period(registry: dict[Key3, Column]) -> dict[tuple[str, int], list[tuple[str, Column]]]:
+    """The columns of a (role, unit, period) registry per role and period, with their units.
+
+    The units are in model order, as the registry holds them (:func:`add_decisions` makes them role by role,
+    unit by unit, period by period): a cap over the units reads one list instead of looking up every unit."""
+    out: dict[tuple[str, int], list[tuple[str, Column]]] = defaultdict(list)
+    for (role, unit, t), var in registry.items():
+        out[role, t].append((unit, var))
+    return out
+
+
+@dataclass
+class _Start:
+    """Layoffs and headcount per role and period (:func:`_by_role_period`), for the layoff caps."""
+
+    layoffs: dict[tuple[str, int], list[tuple[str, Column]]]
+    headcount: dict[tuple[str, int], list[tuple[str, Column]]]
+
+
+def _share_of_start(
+    m: PlanModel, start: _Start, roles: list[str], t: int, share: float
+) -> tuple[Pairs, list[str], float]:
     """Layoffs of ``roles`` in ``t`` minus ``share`` of their headcount at the start of ``t``.
 
-    Returns the left side and the right side of the cap row."""
+    Returns the left side of the cap row, the unit of each of its terms, and the right side."""
     d = m.data
-    pairs: Pairs = [(m.layoffs[r, u, t], 1.0) for r in roles for u in d.units if (r, u, t) in m.layoffs]
+    terms = [uv for r in roles for uv in start.layoffs.get((r, t), ())]
+    pairs: Pairs = [(v, 1.0) for _, v in terms]
     if t == 1:
         rhs = share * sum(d.start_count.get((r, u), 0.0) for r in roles for u in d.units)
     else:
         rhs = 0.0
-        pairs += [(m.headcount[r, u, t - 1], -share) for r in roles for u in d.units]
-    return pairs, rhs
+        before = [uv for r in roles for uv in start.headcount[r, t - 1]]
+        pairs += [(v, -share) for _, v in before]
+        terms += before
+    return pairs, [u for u, _ in terms], rhs
 
 
 def add_reskilling_limits(m: PlanModel, pos: _Positions) -> None:
@@ -721,22 +833,19 @@ def add_reskilling_limits(m: PlanModel, pos: _Positions) -> None:
     for path in d.paths:
         pi_ = pos.path[path.name]
         for t in d.periods:
-            starts = [(m.starts[path.name, u, t], 1.0) for u in d.units if (path.name, u, t) in m.starts]
+            starts = [(v, 1.0) for u in d.units if (v := m.starts.get((path.name, u, t))) is not None]
             if path.seats_per_period is not None and starts:
                 m.add_policy("seats", f"seats_p{pi_}_t{t}", t, path.name, starts, "<=", path.seats_per_period, "people")
             if path.cap_share_of_target is not None:
                 for unit in d.units:
-                    if (path.name, unit, t) not in m.starts:
+                    if (start := m.starts.get((path.name, unit, t))) is None:
                         continue
                     m.add_policy(
                         "cap_vs_target",
                         f"cap_vs_target_p{pi_}_u{pos.unit[unit]}_t{t}",
                         t,
                         f"{path.name} in {unit}",
-                        [
-                            (m.starts[path.name, unit, t], 1.0),
-                            (m.headcount[path.to_role, unit, t], -path.cap_share_of_target),
-                        ],
+                        [(start, 1.0), (m.headcount[path.to_role, unit, t], -path.cap_share_of_target)],
                         "<=",
                         0.0,
                         "people",
@@ -745,7 +854,7 @@ def add_reskilling_limits(m: PlanModel, pos: _Positions) -> None:
             continue
         for unit in d.units:
             eligible = path.eligible_in(unit)
-            pairs = [(m.starts[path.name, unit, t], 1.0) for t in d.periods if (path.name, unit, t) in m.starts]
+            pairs = [(v, 1.0) for t in d.periods if (v := m.starts.get((path.name, unit, t))) is not None]
             if eligible is not None and pairs:
                 m.add_policy(
                     "eligibility",
@@ -817,9 +926,17 @@ def add_human_share(m: PlanModel) -> None:
     demand: dict[tuple[str, int], float] = defaultdict(float)
     for (unit, _, t), dm in d.demand.items():
         demand[d.segment_of[unit], t] += dm.hours
-    served: dict[tuple[str, int], Pairs] = defaultdict(list)
+    # Hours served per segment and period, grouped by unit for by_unit_grouped.  The allocations of a role, unit
+    # and period come one after the other: their list is looked up once.
+    served: dict[tuple[str, int], dict[str, Pairs]] = defaultdict(dict)
+    segment_of, effectiveness = d.segment_of, d.effectiveness
+    terms: Pairs = []
+    last: tuple[str, int] | None = None
     for (r, u, w, t), var in m.allocated.items():
-        served[d.segment_of[u], t].append((var, d.effectiveness[r, w]))
+        if last is None or u != last[0] or t != last[1]:
+            last = (u, t)
+            terms = served[segment_of[u], t].setdefault(u, [])
+        terms.append((var, effectiveness[r, w]))
     for j, (segment, share) in enumerate(rules):
         for t in d.periods:
             total = demand.get((segment, t), 0.0)
@@ -830,7 +947,7 @@ def add_human_share(m: PlanModel) -> None:
                 f"human_share_g{j}_t{t}",
                 t,
                 segment,
-                m.by_unit(f"human_hours_g{j}", t, served.get((segment, t), [])),
+                m.by_unit_grouped(f"human_hours_g{j}", t, served.get((segment, t), {})),
                 ">=",
                 share * total,
                 "hours",
@@ -852,7 +969,7 @@ def add_budget(m: PlanModel) -> None:
         if budget is None:
             continue
         expr = m.period_cost(t, spending_only=True)
-        pairs = m.by_unit("spending", t, list(expr.items()))
+        pairs = m.by_unit("spending", t, expr.items())
         m.add_policy(
             "budget", f"budget_t{t}", t, "total cost", pairs, "<=", budget - expr.constant, "money", limit=budget
         )
