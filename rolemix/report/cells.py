@@ -324,19 +324,16 @@ def write_table(
 
 def _fitting_width(header: str, rows: Sequence[Sequence[object]], index: int, column: Column) -> float:
     """A column width (in characters) that shows every value; long headers wrap instead of widening numbers."""
-    longest = 0
-    numeric = True
-    for values in rows[:500]:
-        value = values[index]
-        if isinstance(value, Shown):
-            value = value.value
-        if isinstance(value, str):
-            numeric = False
-            longest = max(longest, len(value))
-        elif isinstance(value, float | int) and not isinstance(value, bool):
-            shown = "+100.0%" if column.kind.startswith("share") else f"+{value:,.1f}"
-            longest = max(longest, len(shown))
-    header_room = min(len(header), 10 if numeric else 24)
+    # A column at a time, not a value: the tables of a large plan have over a hundred columns to measure.
+    sample = [values[index] for values in rows[:500]]
+    sample = [value.value if isinstance(value, Shown) else value for value in sample]
+    texts = [value for value in sample if isinstance(value, str)]
+    numbers = [value for value in sample if isinstance(value, float | int) and not isinstance(value, bool)]
+    longest = max(map(len, texts), default=0)
+    if numbers:
+        widest = "+100.0%" if column.kind.startswith("share") else max(map("+{:,.1f}".format, numbers), key=len)
+        longest = max(longest, len(widest))
+    header_room = min(len(header), 24 if texts else 10)
     return float(min(max(longest, header_room, 6) + 3, 60))
 
 

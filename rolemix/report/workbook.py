@@ -492,12 +492,13 @@ def _coverage(ws: Worksheet, names: TableNames, result: PlanResult, large: Large
     for row in sorted(result.coverage,
                       key=lambda r: (unit_order.get(r.unit, 0), work_order.get(r.work_type, 0), r.period)):
         unit = plan_input.unit(row.unit)
-        served_share = (row.demand - row.unmet) / row.demand if row.demand > 0 else None
-        penalty = penalties.get((row.unit, row.work_type, row.period), 0.0)
+        demand, unmet, period = row.demand, row.unmet, row.period
+        served_share = (demand - unmet) / demand if demand > 0 else None
+        penalty = penalties.get((row.unit, row.work_type, period), 0.0)
         rows.append([
-            row.unit, unit.region, unit.segment, row.work_type, row.period, labels[row.period - 1], row.demand,
+            row.unit, unit.region, unit.segment, row.work_type, period, labels[period - 1], demand,
             *map(dict(row.served_by_role).get, roles), *map(dict(row.served_by_source).get, sources),
-            row.unmet, served_share, "yes" if row.must_meet else "no", row.unmet * penalty,
+            unmet, served_share, "yes" if row.must_meet else "no", unmet * penalty,
         ])
     columns = [
         Column("Unit"), Column("Region"), Column("Segment"), Column("Work type"), Column("Period", "integer"),
@@ -638,10 +639,13 @@ def _assumptions(ws: Worksheet, names: TableNames, result: PlanResult,
         for row in run_assumptions(result, when)
     ]
     first_input = len(rows)
+    sources = ["workbook"] * len(inputs)
+    for index in changed:
+        sources[index] = "scenario override"
+    # Unpacked rather than read by name: a large plan has tens of thousands of input values.
     rows += [
-        [row.sheet, row.item, row.field, Shown(row.value, row.kind), row.unit,
-         "scenario override" if index in changed else "workbook"]
-        for index, row in enumerate(inputs)
+        [sheet, item, field, Shown(value, kind), unit, source]
+        for (sheet, item, field, value, kind, unit), source in zip(inputs, sources, strict=True)
     ]
     block = write_table(
         ws, names, "assumptions",
