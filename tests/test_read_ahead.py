@@ -54,7 +54,7 @@ def read_ahead_used(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(cells_module, "READ_AHEAD_MIN_BYTES", 0)
     monkeypatch.setattr(cells_module, "SPLIT_MIN_BYTES", 0)
-    monkeypatch.setattr(cells_module, "_may_fork", lambda: True)
+    monkeypatch.setattr(cells_module, "may_fork", lambda: True)
     monkeypatch.setattr(cells_module._ReadAhead, "__init__", counting)
     return started
 
@@ -64,7 +64,7 @@ def test_the_example_reads_the_same_with_sheets_parsed_ahead(read_ahead_used: li
     ahead = outcome(example)
     assert read_ahead_used == [1]
     with pytest.MonkeyPatch.context() as alone:
-        alone.setattr(cells_module, "_may_fork", lambda: False)
+        alone.setattr(cells_module, "may_fork", lambda: False)
         assert outcome(example) == ahead
     assert isinstance(ahead, PlanInput)
 
@@ -84,7 +84,7 @@ def test_a_bad_workbook_gets_the_same_message_with_sheets_parsed_ahead(
     path = variant.build(BASE, tmp_path)
     ahead = outcome(path)
     with pytest.MonkeyPatch.context() as alone:
-        alone.setattr(cells_module, "_may_fork", lambda: False)
+        alone.setattr(cells_module, "may_fork", lambda: False)
         assert outcome(path) == ahead
 
 
@@ -128,14 +128,14 @@ def split_always(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
         return sent
 
     monkeypatch.setattr(cells_module, "SPLIT_MIN_BYTES", 0)
-    monkeypatch.setattr(cells_module, "_may_fork", lambda: True)
+    monkeypatch.setattr(cells_module, "may_fork", lambda: True)
     monkeypatch.setattr(cells_module._ReadAhead, "take", noting)
     return used
 
 
 def alone(path: Path, names: list[str]) -> tuple[object, ...]:
     with pytest.MonkeyPatch.context() as one:
-        one.setattr(cells_module, "_may_fork", lambda: False)
+        one.setattr(cells_module, "may_fork", lambda: False)
         return sheet_reads(path, names)
 
 

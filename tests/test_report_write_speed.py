@@ -43,7 +43,7 @@ def helpers(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
     monkeypatch.setattr(bulk, "LARGE_TABLE_ROWS", 1)
     monkeypatch.setattr(bulk, "HELPER_MIN_CELLS", 0)
     # Other tests may leave an idle thread behind, which would keep the helper from being forked.
-    monkeypatch.setattr(bulk, "_may_fork", lambda: True)
+    monkeypatch.setattr(bulk, "may_fork", lambda: True)
     started: list[bool] = []
     start = bulk._Helper.start
 
@@ -70,7 +70,7 @@ def test_sheets_made_by_a_helper_process_are_the_same(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, helpers: list[bool]
 ) -> None:
     with_helper = _plan(tmp_path, "helper.xlsx")
-    monkeypatch.setattr(bulk, "_may_fork", lambda: False)
+    monkeypatch.setattr(bulk, "may_fork", lambda: False)
     alone = _plan(tmp_path, "alone.xlsx")
     assert helpers == [True, False]
     assert _parts(with_helper) == _parts(alone)

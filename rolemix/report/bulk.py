@@ -26,8 +26,6 @@ import multiprocessing
 import re
 import signal
 import struct
-import sys
-import threading
 import zlib
 from bisect import bisect_left
 from collections import defaultdict
@@ -49,6 +47,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from rolemix.forking import may_fork
 from rolemix.report.cells import FORMULA_TRIGGERS, CellWriter, Kind, Shown, Stored
 
 #: Tables with more data rows than this are kept back and written straight into the saved file.
@@ -346,7 +345,7 @@ class _Helper:
     @classmethod
     def start(cls, sheets: list[list[_TableXml]], share: list[int]) -> _Helper | None:
         """A helper making the sheets ``share`` (indexes) of ``sheets``; ``None`` where none may run."""
-        if not share or not _may_fork():
+        if not share or not may_fork():
             return None
         context = multiprocessing.get_context("fork")
         connection, helpers_end = context.Pipe()
@@ -398,14 +397,6 @@ def _help(sheets: list[list[_TableXml]], share: list[int], connection: Connectio
     finally:
         connection.close()
 
-
-def _may_fork() -> bool:
-    """Whether a forked helper is safe here: Linux, allowed children, no other thread running."""
-    return (
-        sys.platform == "linux"
-        and not multiprocessing.current_process().daemon
-        and threading.active_count() == 1
-    )
 
 
 class _CellXml:

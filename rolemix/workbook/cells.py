@@ -36,7 +36,6 @@ import posixpath
 import queue
 import re
 import signal
-import sys
 import threading
 import zipfile
 import zlib
@@ -51,6 +50,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from rolemix.errors import FileRefused
+from rolemix.forking import may_fork
 from rolemix.workbook.safety import damaged_message, declaration_message
 
 #: Bytes of a zip member fed to the parser at a time (memory stays bounded on large sheets).
@@ -349,7 +349,7 @@ class WorkbookCells:
         """
         parts = [self._sheets.get(name) for name in names]
         sizes = [self._archive.getinfo(part).file_size if part else 0 for part in parts]
-        if not sizes or not _may_fork():
+        if not sizes or not may_fork():
             return
         largest = sizes.index(max(sizes))
         after = [name for name, part in zip(names[largest + 1 :], parts[largest + 1 :], strict=True) if part]
@@ -515,14 +515,6 @@ class WorkbookCells:
         """
         return self._uncomputed.setdefault(name, {})
 
-
-def _may_fork() -> bool:
-    """Whether a forked second process is safe here: Linux, allowed children, no other thread running."""
-    return (
-        sys.platform == "linux"
-        and not multiprocessing.current_process().daemon
-        and threading.active_count() == 1
-    )
 
 
 def _whole(stream: IO[bytes]) -> Iterator[bytes]:
