@@ -15,6 +15,10 @@ A1 = per_period_rate(0.4, 4)  # Seller first-year attrition a quarter
 
 @pytest.fixture(scope="module")
 def model() -> PlanModel:
+    return a_model()
+
+
+def a_model() -> PlanModel:
     p = plan(
         roles=(
             role("Seller", attrition_per_year=0.2, first_year_attrition_per_year=0.4, hires_cap=5.0, ramp_periods=1,
@@ -153,3 +157,15 @@ def test_a_build_keeps_the_model_out_of_the_collectors_passes_until_released() -
         assert not gc.isenabled() and gc.get_freeze_count() == 0  # a paused collector is left as it was
     finally:
         gc.enable()
+
+
+def test_the_cost_objective_is_worked_out_once_and_each_caller_gets_its_own_copy() -> None:
+    model = a_model()
+    first, second = model.term("cost"), model.term("cost")
+    assert first == second and first is not second and first.constant == second.constant
+    first.clear()
+    assert model.term("cost") == second
+    # A cost booked afterwards is in the next objective.
+    extra = model.problem.add_column("extra_cost_test")
+    model.cost("hiring", 1, [(extra, 2.0)])
+    assert model.term("cost")[extra] == 2.0 * model.data.discount[1]
