@@ -10,15 +10,19 @@ only the public highspy API.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain
+from operator import attrgetter
 
 import highspy
 import numpy as np
 
 from rolemix.collector import collector_paused
 from rolemix.errors import SolverFailure
-from rolemix.model.lp import Expression, Problem, Row
+from rolemix.model.lp import GE, LE, Expression, Problem, Row
 
 INF = highspy.kHighsInf
+
+_INDEX, _SENSE, _RHS = attrgetter("index"), attrgetter("sense"), attrgetter("rhs")
 
 
 class HighsModel:
@@ -55,17 +59,21 @@ class HighsModel:
         lower = np.array([-INF if c.lower is None else c.lower for c in columns], dtype=np.float64)
         upper = np.array([INF if c.upper is None else c.upper for c in columns], dtype=np.float64)
         cost = _costs(problem.objective, n)
-        lengths = np.fromiter((len(row.expr) for row in self.rows), dtype=np.int64, count=len(self.rows))
+        # Maps over the rows and terms rather than generators: 630,000 terms at the headline size.
+        expressions = [row.expr for row in self.rows]
+        lengths = np.fromiter(map(len, expressions), dtype=np.int64, count=len(expressions))
         starts = np.zeros(len(self.rows) + 1, dtype=np.int64)
         np.cumsum(lengths, out=starts[1:])
         indices = np.fromiter(
-            (c.index for row in self.rows for c in row.expr), dtype=np.int64, count=int(starts[-1])
+            map(_INDEX, chain.from_iterable(expressions)), dtype=np.int64, count=int(starts[-1])
         )
         values = np.fromiter(
-            (v for row in self.rows for v in row.expr.values()), dtype=np.float64, count=int(starts[-1])
+            chain.from_iterable(map(dict.values, expressions)), dtype=np.float64, count=int(starts[-1])
         )
-        bounds = np.array([_row_bounds(row) for row in self.rows], dtype=np.float64).reshape(-1, 2)
-        row_lower, row_upper = bounds[:, 0].copy(), bounds[:, 1].copy()
+        sense = np.fromiter(map(_SENSE, self.rows), dtype=np.int64, count=len(self.rows))
+        rhs = np.fromiter(map(_RHS, self.rows), dtype=np.float64, count=len(self.rows))
+        row_lower = np.where(sense == LE, -INF, rhs).astype(np.float64, copy=False)
+        row_upper = np.where(sense == GE, INF, rhs).astype(np.float64, copy=False)
         integrality = np.zeros(n, dtype=np.uint8)
         if mip:
             integrality[self.integer_columns] = 1
@@ -87,9 +95,8 @@ class HighsModel:
         matrix.value_ = values
         lp.a_matrix_ = matrix
         if integrality.any():
-            lp.integrality_ = [
-                highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous for v in integrality
-            ]
+            kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+            lp.integrality_ = [kinds[v] for v in integrality.tolist()]
         self.highs.passModel(lp)
         self.lower = lower
         self.upper = upper
