@@ -398,7 +398,10 @@ def _records(
         values = cells if len(cells) >= width else cells + (None,) * (width - len(cells))
         # Checked per row: the mapping fills up as the sheet is read, and is empty in nearly every workbook.
         pending = [index for index in indexes if (number, index + 1) in uncomputed] if uncomputed else None
-        if not pending and _is_blank_row(values, indexes):
+        # A row whose first cell read is filled in (nearly every row) is not blank: no call to find out.
+        first = values[indexes[0]] if indexes else None
+        maybe_blank = first is None or (isinstance(first, str) and not first.strip())
+        if not pending and maybe_blank and _is_blank_row(values, indexes):
             continue
         fields = dict(defaults)
         invalid: list[str] = []
