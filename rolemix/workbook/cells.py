@@ -406,13 +406,8 @@ class WorkbookCells:
         part = self._sheets[name]
         assert part is not None
         uncomputed: dict[tuple[int, int], str] = {}
-        sheet = _SheetParser(name, self._strings, self._date_styles, self._duration_styles, self._epoch, uncomputed)
-        rows: list[Row] = []
         try:
-            for _ in self._parse(part, sheet.start, sheet.end, sheet.text, lambda stream: _tail_of(stream, offset)):
-                for number, values, far in sheet.ready:
-                    rows.append((number, values if far is None else _padded(values, far)))
-                sheet.ready.clear()
+            rows = list(self._rows_of(part, self._sheet_parser(name, uncomputed), lambda s: _tail_of(s, offset)))
         except (FileRefused, _NotSplit):
             return None, {}, None
         return rows, uncomputed, None
@@ -446,15 +441,16 @@ class WorkbookCells:
                     raise FileRefused(str(refused))
                 self._uncomputed.setdefault(name, {}).update(uncomputed_ahead)
                 return iter(rows)
-        uncomputed = self._uncomputed.setdefault(name, {})
-        sheet = _SheetParser(
-            name, self._strings, self._date_styles, self._duration_styles, self._epoch, uncomputed
-        )
+        sheet = self._sheet_parser(name, self._uncomputed.setdefault(name, {}))
         if ahead is not None and ahead.split is not None and ahead.split[0] == name:
             offset = ahead.split[1]
             ahead.split = None
             return self._rows_split(name, part, sheet, offset, ahead)
         return self._rows_of(part, sheet)
+
+    def _sheet_parser(self, name: str, uncomputed: dict[tuple[int, int], str]) -> _SheetParser:
+        """Handlers for sheet ``name`` that note its formulas without results in ``uncomputed``."""
+        return _SheetParser(name, self._strings, self._date_styles, self._duration_styles, self._epoch, uncomputed)
 
     def _rows_of(self, part: str, sheet: _SheetParser, feed: Feed | None = None) -> Iterator[Row]:
         for _ in self._parse(part, sheet.start, sheet.end, sheet.text, feed):
@@ -500,9 +496,7 @@ class WorkbookCells:
             sheet.uncomputed.update(uncomputed)
             yield from rows
             return
-        whole = _SheetParser(
-            name, self._strings, self._date_styles, self._duration_styles, self._epoch, sheet.uncomputed
-        )
+        whole = self._sheet_parser(name, sheet.uncomputed)
         for index, row in enumerate(self._rows_of(part, whole)):
             if index >= handed:
                 yield row
