@@ -27,6 +27,7 @@ from rolemix.model.data import ModelData
 from rolemix.model.extract import SNAP, extract_result
 from rolemix.model.lp import Column
 from rolemix.results import (
+    COST_COMPONENTS,
     CoverageRow,
     PeriodCost,
     PlanResult,
@@ -195,24 +196,7 @@ def row_by_row(model: PlanModel, outcome: SolveOutcome) -> PlanResult:
         return _sum(model.cost_pairs.get((name, period), [])) + model.cost_constant.get((name, period), 0.0)
 
     costs = [
-        PeriodCost(
-            t,
-            *(
-                component(name, t)
-                for name in (
-                    "salaries",
-                    "hiring",
-                    "severance",
-                    "training",
-                    "external",
-                    "copilots",
-                    "reduced_hours",
-                    "surplus",
-                    "unmet_penalty",
-                )
-            ),
-            discount_factor=d.discount[t],
-        )
+        PeriodCost(t, **{name: component(name, t) for name in COST_COMPONENTS}, discount_factor=d.discount[t])
         for t in d.periods
     ]
     return PlanResult(
