@@ -47,7 +47,7 @@ from openpyxl.utils.cell import column_index_from_string, get_column_letter, ran
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rolemix.forking import may_fork
+from rolemix.forking import may_fork, start_forked, stop_forked
 from rolemix.report.cells import FORMULA_TRIGGERS, CellWriter, Kind, Shown, Stored
 
 #: Tables with more data rows than this are kept back and written straight into the saved file.
@@ -347,11 +347,7 @@ class _Helper:
         """A helper making the sheets ``share`` (indexes) of ``sheets``; ``None`` where none may run."""
         if not share or not may_fork():
             return None
-        context = multiprocessing.get_context("fork")
-        connection, helpers_end = context.Pipe()
-        process = context.Process(target=_help, args=(sheets, share, helpers_end), daemon=True)
-        process.start()
-        helpers_end.close()
+        process, connection = start_forked(_help, (sheets, share), duplex=True)
         return cls(process, connection, share)
 
     def hand_over(self, openpyxl_xml: list[str]) -> None:
@@ -374,10 +370,7 @@ class _Helper:
 
     def stop(self) -> None:
         """Stop the helper if it still runs (after an error or Ctrl+C here) and wait for it to end."""
-        self.connection.close()
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
+        stop_forked(self.process, self.connection)
 
 
 def _help(sheets: list[list[_TableXml]], share: list[int], connection: Connection) -> None:

@@ -50,7 +50,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel, from_ISO8601
 
 from rolemix.errors import FileRefused
-from rolemix.forking import may_fork
+from rolemix.forking import may_fork, start_forked, stop_forked
 from rolemix.workbook.safety import damaged_message, declaration_message
 
 #: Bytes of a zip member fed to the parser at a time (memory stays bounded on large sheets).
@@ -357,11 +357,7 @@ class WorkbookCells:
         split = (names[largest], int(sizes[largest] * HEAD_SHARE)) if sizes[largest] >= SPLIT_MIN_BYTES else None
         if split is None and (not after or sum(sizes[largest + 1 :]) < READ_AHEAD_MIN_BYTES):
             return
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=self._parse_ahead, args=(after, split, sender), daemon=True)
-        process.start()
-        sender.close()
+        process, receiver = start_forked(self._parse_ahead, (after, split), duplex=False)
         self._ahead = _ReadAhead(process, receiver, set(after), split)
 
     def _parse_ahead(self, names: list[str], split: tuple[str, int] | None, sender: Connection) -> None:
@@ -639,10 +635,7 @@ class _ReadAhead:
         return self.sent.pop(key)
 
     def stop(self) -> None:
-        self.receiver.close()
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
+        stop_forked(self.process, self.receiver)
 
 
 def _padded(values: tuple[object, ...], far: tuple[tuple[int, object], ...]) -> tuple[object, ...]:
