@@ -462,17 +462,12 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
     for path in d.paths:
         if path.duration > 0 and path.coaching_hours > 0:
             coached_by[path.to_role].append(path)
-    # What the terms of a role's rows need, looked up once per role rather than once per row (17,280 rows).
-    ramp_coef = {
-        name: (1.0 - d.first_year_attrition[name]) * role.hours_per_period * (1.0 - role.ramp_productivity)
-        for name, role in d.roles.items()
-    }
     # The work types with demand in each unit and period (one look-up a row rather than one a role and work).
     demanded: dict[tuple[str, int], set[str]] = defaultdict(set)
     for (unit, work, t), demand in d.demand.items():
         if demand.hours > 0:
             demanded[unit, t].add(work)
-    allocated, idles, hires, reduced, seats, starts = m.allocated, m.idle, m.hires, m.reduced, m.seats, m.starts
+    allocated, idles, reduced, seats = m.allocated, m.idle, m.reduced, m.seats
     unit_rows, unit_tag, period_tag = m.unit_rows, pos.unit_tag, pos.period_tag
     no_work: set[str] = set()
     for (role_name, unit, t), n in m.headcount.items():
@@ -489,11 +484,7 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
         pairs.append((m.variable(idles, (role_name, unit, t), unit, "I" + tag + t_tag), 1.0))
         pairs.append((n, -hours))
         if role.ramp_productivity < 1.0:
-            # ramping_pairs(m, role_name, unit, t), each coefficient times hours x (1 - ramp productivity)
-            coef = ramp_coef[role_name]
-            for s in range(max(1, t - role.ramp_periods + 1), t + 1):
-                if (hire := hires.get((role_name, unit, s))) is not None:
-                    pairs.append((hire, coef))
+            pairs += [(v, c * hours * (1.0 - role.ramp_productivity)) for v, c in ramping_pairs(m, role_name, unit, t)]
         red = reduced.get((role_name, unit, t))
         if red is not None:
             pairs.append((red, hours * (1.0 - role.reduced_hours_fte)))
@@ -506,16 +497,13 @@ def add_capacity(m: PlanModel, pos: _Positions) -> None:
             pairs.append((seat, -hours * copilot.uplift * copilot.adoption[t - 1]))
             within = m.add(within_name + unit_tag[unit] + t_tag, linear([(seat, 1.0), (n, -1.0)]), LE, 0.0)
             unit_rows.append((within, unit))
-        coached = False
-        for path in coached_by.get(role_name, ()):
-            # training_pool(m, path.name, unit, t, path.duration), each coefficient times the coaching hours
-            coaching = 1.0 * path.coaching_hours
-            for s in range(max(1, t - path.duration + 1), t + 1):
-                if (start := starts.get((path.name, unit, s))) is not None:
-                    pairs.append((start, coaching))
-                    coached = True
-        row = m.add("capacity" + tag + t_tag, linear(pairs), EQ, 0.0)
-        if coached:
+        coaching = [
+            (v, c * path.coaching_hours)
+            for path in coached_by.get(role_name, ())
+            for v, c in training_pool(m, path.name, unit, t, path.duration)
+        ]
+        row = m.add("capacity" + tag + t_tag, linear(pairs + coaching), EQ, 0.0)
+        if coaching:
             # Rounding starts up takes coaching hours the row may not have: the rounding repair may relax it.
             unit_rows.append((row, unit))
 
@@ -674,15 +662,10 @@ def add_costs(m: PlanModel) -> None:
             for t in d.periods:
                 if (start := starts.get((path.name, unit, t))) is not None:
                     cost_term("training", t, start, path.cost_per_person)
-                # training_pool(m, path.name, unit, t, path.duration), each coefficient (1) times the rate
-                pool = [
-                    v
-                    for s in range(max(1, t - path.duration + 1), t + 1)
-                    if (v := starts.get((path.name, unit, s))) is not None
-                ]
+                pool = training_pool(m, path.name, unit, t, path.duration) if path.duration > 0 else []
                 if pool:
                     rate = cost_per_year[path.from_role, unit] / ppy
-                    m.cost("salaries", t, [(v, 1.0 * rate) for v in pool])
+                    m.cost("salaries", t, [(v, c * rate) for v, c in pool])
     copilot_cost = {c.name: c.seat_cost for c in d.plan_input.copilots}
     for (name, _, t), seat in m.seats.items():
         cost_term("copilots", t, seat, copilot_cost[name])
