@@ -208,3 +208,18 @@ def test_a_split_sheet_reads_as_whole_whatever_its_xml_holds(
     assert path.read_bytes() != EXAMPLE.read_bytes()
     names = ["Headcount"]
     assert reads_at_every_row(path, names, monkeypatch) == {repr(alone(path, names))}
+
+
+@pytest.mark.parametrize("chunk", [700, 1500])
+def test_a_split_sheet_reads_the_same_when_runs_of_rows_are_scanned(
+    chunk: int, split_always: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both processes scan runs of whole rows (rolemix.workbook.cells, _SheetParser.scan): with small chunks the
+    # head and the tail each hold many runs, the first of the tail starting right after <sheetData>.
+    names = ["Headcount", "Skills", "Demand"]
+    with pytest.MonkeyPatch.context() as handlers:
+        handlers.setattr(cells_module._SheetParser, "scan", lambda _self, _run: None)
+        whole = alone(EXAMPLE, names)
+    monkeypatch.setattr(cells_module, "CHUNK_BYTES", chunk)
+    assert reads_at_every_row(EXAMPLE, names, monkeypatch) == {repr(whole)}
+    assert split_always == [True] * 93

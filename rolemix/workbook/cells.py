@@ -7,6 +7,13 @@ drives the expat parser directly, keeps only what a planner typed (or what a
 formula last showed: cached values, like openpyxl's ``data_only=True``) and
 reads the same sheet in about a fifth of the time.
 
+Runs of whole rows written as Excel, LibreOffice and openpyxl write them are
+read by one regular expression while the parser still checks every byte
+without calling a handler (:meth:`_SheetParser.scan`): half the time of a
+62,000-row sheet.  A run is read so only where that is proven to give what
+the handlers give; anything else in it (formulas, rich text, entities,
+comments, other encodings) is read by the handlers.
+
 Hardening is the same as defusedxml's: every parser refuses DOCTYPE, entity
 and external-entity declarations outright (a declaration raises before any
 entity could expand), in addition to the byte scan of
@@ -43,7 +50,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO
+from typing import IO, NamedTuple
 from xml.parsers import expat
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -100,6 +107,23 @@ _MAX_PREFIX_BYTES = 1024 * 1024
 
 _DIGITS = "0123456789"
 _TRUE_TEXT = ("1", "true")
+
+#: The rows of a sheet as Excel, LibreOffice and openpyxl write them, one match per row start, cell or row end;
+#: :meth:`_SheetParser.scan` reads a run of them with this instead of three handler calls per element.
+#: Groups: a cell's column letters, style, type, ``/`` when it is empty, ``v`` and the text of its ``<v>``,
+#: ``i`` and the text of its inline string; a row's number and ``/`` when it is empty.  (One-letter marks:
+#: Python keeps one string of each letter, so they cost nothing to hand out.)  Text with ``&`` (an entity)
+#: or a carriage return (which the parser turns into a line feed) does not match: such a run is parsed
+#: by the handlers.
+_ROW_RUN = re.compile(
+    r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="([A-Za-z]+)")?'
+    r'(?: ?(/)>|>(?:<(v)>([^<&\r]*)</v>|<(i)s><t(?: xml:space="preserve")?>([^<&\r]*)</t></is>)?</c>)'
+    r'|<row r="(\d+)"(?: [\w:.-]+="[^"<]*")* ?(/?)>'
+    r"|</row>"
+)
+
+#: The reference of the last cell in a run (the handlers keep the attributes of the cell they read last).
+_LAST_CELL = re.compile(r'<c r="([A-Z]{1,3}\d+)"(?: s="(\d+)")?(?: t="([A-Za-z]+)")?')
 
 Row = tuple[int, tuple[object, ...]]
 Feed = Callable[[IO[bytes]], Iterator[bytes]]
@@ -195,18 +219,39 @@ class WorkbookCells:
     # --- parsing parts ---------------------------------------------------------------------------
 
     def _parse(
-        self, part: str, start: StartHandler, end: EndHandler, text: TextHandler, feed: Feed | None = None
+        self,
+        part: str,
+        start: StartHandler,
+        end: EndHandler,
+        text: TextHandler,
+        feed: Feed | None = None,
+        sheet: _SheetParser | None = None,
     ) -> Iterator[None]:
         """Feed ``part`` to a hardened parser chunk by chunk, yielding after each chunk.
 
-        ``feed`` turns the part's stream into the chunks parsed (the whole part when not given).
+        ``feed`` turns the part's stream into the chunks parsed (the whole part when not given).  With
+        ``sheet`` (whose handlers ``start``, ``end`` and ``text`` are), runs of whole rows are read by
+        :meth:`_SheetParser.scan` where it proves them the same (see there).
         """
         parser = hardened_parser(start, end, text)
         try:
             with self._archive.open(part) as stream:
-                for chunk in (feed or _whole)(stream):
-                    parser.Parse(chunk, False)
-                    yield
+                if sheet is None:
+                    for chunk in (feed or _whole)(stream):
+                        parser.Parse(chunk, False)
+                        yield
+                else:
+                    parser.XmlDeclHandler = sheet.declaration
+                    carry = b""
+                    for chunk in (feed or _whole)(stream):
+                        data = carry + chunk if carry else chunk
+                        cut = data.rfind(b"</row>") + len(b"</row>")
+                        if cut < len(b"</row>"):  # no row ends here: parsed as it is, nothing carried
+                            cut = len(data)
+                        carry = data[cut:]
+                        sheet.parse(parser, data[:cut] if carry else data)
+                        yield
+                    parser.Parse(carry, False)
                 parser.Parse(b"", True)
         except DeclarationFound:
             raise FileRefused(declaration_message(self.path, part)) from None
@@ -449,7 +494,7 @@ class WorkbookCells:
         return _SheetParser(name, self._strings, self._date_styles, self._duration_styles, self._epoch, uncomputed)
 
     def _rows_of(self, part: str, sheet: _SheetParser, feed: Feed | None = None) -> Iterator[Row]:
-        for _ in self._parse(part, sheet.start, sheet.end, sheet.text, feed):
+        for _ in self._parse(part, sheet.start, sheet.end, sheet.text, feed, sheet):
             if sheet.ready:
                 for number, values, far in sheet.ready:
                     yield number, values if far is None else _padded(values, far)
@@ -694,6 +739,9 @@ class _SheetParser:
         "_found",
         "_formula",
         "_in_formula",
+        "_plain",
+        "_markup",
+        "_after_row",
     )
 
     def __init__(
@@ -730,6 +778,13 @@ class _SheetParser:
         self._found: str | None = None
         self._formula: list[str] | None = None
         self._in_formula = False
+        #: Whether the part's text is UTF-8, as a run is scanned (``None`` until its first bytes are parsed).
+        self._plain: bool | None = None
+        #: Whether the part holds a comment, CDATA section or processing instruction (other than the XML
+        #: declaration) in what was parsed: a ``</row>`` might be inside one, so no later run is scanned.
+        self._markup = False
+        #: Whether the last run parsed ended with the end tag of a row.
+        self._after_row = False
 
     def _name(self, element: str) -> str:
         local = self._local.get(element)
@@ -837,32 +892,29 @@ class _SheetParser:
             self._store(self._value(found))
 
     def _store(self, value: object) -> None:
-        """Put a value in its column: padding a gap with ``None``, or keeping a far-right cell aside."""
-        values = self._values
-        missing = self._column - len(values) - 1
-        if missing > FAR_CELL_GAP or (self._far and missing >= 0):
-            self._far.append((self._column, value))
-        elif missing >= 0:
-            values.extend([None] * missing)
-            values.append(value)
-        else:
-            values[self._column - 1] = value
+        """Put a value in its column of the row being read (see :func:`_put`)."""
+        _put(self._values, self._far, self._column, value)
 
     def _value(self, text: str) -> object:
         """The value of the cell being read from the text of its ``<v>`` (or inline string), by its type."""
-        kind = self._cell.get("t")
-        if kind is None or kind == "n":
-            return self._number_value(text)
-        if kind == "inlineStr" or kind == "str" or kind == "e":
-            return text  # an inline string, a formula's text result, an error value such as #N/A
+        cell = self._cell
+        kind = cell.get("t")
         if kind == "s":
             try:
                 return self._strings[int(text)]
             except (ValueError, IndexError):
                 raise ValueError(
-                    f"cell {self._cell.get('r') or self._column!r} of sheet {self._sheet!r} refers to "
+                    f"cell {cell.get('r') or self._column!r} of sheet {self._sheet!r} refers to "
                     f"text number {text.strip()!r}, which the workbook does not hold"
                 ) from None
+        return self._typed(text, kind, cell.get("s"))
+
+    def _typed(self, text: str, kind: str | None, style: str | None) -> object:
+        """A cell's value from its text, by its type (any but shared text) and its style."""
+        if kind is None or kind == "n":
+            return self._number_value(text, style)
+        if kind == "inlineStr" or kind == "str" or kind == "e":
+            return text  # an inline string, a formula's text result, an error value such as #N/A
         if kind == "b":
             return text.strip().lower() in _TRUE_TEXT
         if kind == "d":
@@ -872,20 +924,173 @@ class _SheetParser:
                 return text  # not a date: the validator names the cell
         return text  # a type Excel does not write: the text, for the validator to name
 
-    def _number_value(self, text: str) -> object:
+    def _number_value(self, text: str, style: str | None) -> object:
         """A number cell's value: the number, or a date or duration when its style shows one."""
         if not text:
             return None
         number = _number(text)
         if number is None:
             return text  # no number at all: the validator names the cell and what it holds
-        style = self._cell.get("s")
         if style is not None and style in self._dated_styles:
             try:
                 return from_excel(number, self._epoch, timedelta=style in self._duration_styles)
             except (OverflowError, ValueError):
                 return number  # beyond the calendar (or NaN): shown as the number it is
         return number
+
+    # --- runs of rows read by a regular expression -----------------------------------------------
+
+    def declaration(self, _version: str, encoding: str | None, _standalone: int) -> None:
+        """Note the XML declaration's encoding: a run is scanned only when the text is UTF-8."""
+        if encoding is not None and encoding.lower() != "utf-8":
+            self._plain = False
+
+    def parse(self, parser: expat.XMLParserType, run: bytes) -> None:
+        """Parse a run of the part: whole rows, ending with a row's end tag (or a run holding no row end).
+
+        The parser always checks the run (damage and declarations are found and refused as before).  When
+        :meth:`scan` reads the run's rows, the parser does so without calling the handlers (about half the
+        time of a 62,000-row sheet); otherwise the handlers read the run.  Scanning needs the handlers
+        standing between the rows of the sheet data: after a row's end tag, in ``<sheetData>``, no text
+        being collected, and no comment, CDATA section or processing instruction in the part so far (a
+        ``</row>`` inside one would not end a row).
+        """
+        if self._plain is None:  # the part's first bytes: a byte order mark and the declaration may come first
+            self._plain = not run.startswith((b"\xfe\xff", b"\xff\xfe")) and b"\x00" not in run[:4]
+            declaration = _DECLARATION.match(run)
+            markup = run[declaration.end() :] if declaration else run
+        else:
+            markup = run
+        scanned: _Scanned | None = None
+        if (
+            self._after_row
+            and self._plain
+            and not self._markup
+            and self._in_data
+            and not (self._collect or self._inline or self._phonetic or self._in_formula)
+        ):
+            try:
+                scanned = self.scan(run)
+            except (ValueError, IndexError, OverflowError):
+                scanned = None  # the handlers raise for the cell, in the order the parser finds things
+        self._markup = self._markup or b"<!" in markup or b"<?" in markup
+        self._after_row = run.endswith(b"</row>")
+        if scanned is None:
+            parser.Parse(run, False)
+            return
+        # No handler is called while the parser reads the run (the scan has read its rows).
+        parser.StartElementHandler = parser.EndElementHandler = parser.CharacterDataHandler = None
+        try:
+            parser.Parse(run, False)
+        finally:
+            parser.StartElementHandler = self.start
+            parser.EndElementHandler = self.end
+            parser.CharacterDataHandler = self.text
+        self.ready.extend(scanned.rows)
+        self._row, self._values, self._far, self._column = scanned.row, scanned.values, scanned.far, scanned.column
+        if scanned.cell is not None:
+            self._cell, self._found, self._formula = scanned.cell, scanned.found, None
+
+    def scan(self, run: bytes) -> _Scanned | None:
+        """The rows of a run read with :data:`_ROW_RUN`; ``None`` when they cannot be proven the same.
+
+        The run must be text and matches only: every ``<`` in it begins a match (so the run holds no other
+        element), cells come inside rows and rows are not nested.  The handlers would then see exactly the
+        matches' elements and no text they collect: they would hand out these rows, and end in the state
+        returned with them.  A cell the handlers refuse (a column beyond XFD, a text number the workbook
+        does not hold) raises: the handlers then read the run and raise in the parser's order.
+        """
+        try:
+            text = run.decode()
+        except UnicodeDecodeError:
+            return None
+        rows: list[tuple[int, tuple[object, ...], tuple[tuple[int, object], ...] | None]] = []
+        columns = self._columns
+        strings = self._strings
+        marks = 0  # the number of "<" the matches hold
+        row, values, far, column = self._row, self._values, self._far, self._column
+        in_row = False
+        found: str | None = None
+        for letters, style, kind, slash, v, v_text, inline, i_text, number, closed in _ROW_RUN.findall(text):
+            if letters:
+                if not in_row:
+                    return None
+                column = columns.get(letters) or self._column_of(letters)
+                if v:
+                    found = v_text
+                    marks += 4
+                elif inline:
+                    found = i_text
+                    marks += 6
+                else:
+                    found = None  # no value: nothing is stored
+                    marks += 1 if slash else 2
+                    continue
+                if kind == "s":
+                    value: object = strings[int(found)]
+                elif kind == "inlineStr" or kind == "str":
+                    value = found
+                elif not kind or kind == "n":
+                    value = self._number_value(found, style or None)
+                else:
+                    value = self._typed(found, kind, style or None)
+                if not far and column == len(values) + 1:
+                    values.append(value)
+                else:
+                    _put(values, far, column, value)
+            elif number:
+                if in_row:
+                    return None
+                marks += 1
+                row, values, far, column = int(number), [], [], 0
+                if closed:
+                    rows.append((row, (), None))
+                else:
+                    in_row = True
+            else:
+                if not in_row:
+                    return None
+                marks += 1
+                rows.append((row, tuple(values), tuple(far) if far else None))
+                in_row = False
+        if in_row or marks != text.count("<"):
+            return None
+        cell: dict[str, str] | None = None
+        at = text.rfind('<c r="')
+        last = _LAST_CELL.match(text, at) if at >= 0 else None
+        if last is not None:
+            reference, style, kind = last.groups()
+            cell = {"r": reference}
+            if style:
+                cell["s"] = style
+            if kind:
+                cell["t"] = kind
+        return _Scanned(rows, row, values, far, column, cell, found)
+
+
+class _Scanned(NamedTuple):
+    """The rows of a scanned run, and the state the handlers would be left in after reading it."""
+
+    rows: list[tuple[int, tuple[object, ...], tuple[tuple[int, object], ...] | None]]
+    row: int
+    values: list[object]
+    far: list[tuple[int, object]]
+    column: int
+    #: The last cell's attributes and value text; ``None`` when the run holds no cell.
+    cell: dict[str, str] | None
+    found: str | None
+
+
+def _put(values: list[object], far: list[tuple[int, object]], column: int, value: object) -> None:
+    """Put a value in its column of a row: padding a gap with ``None``, or keeping a far-right cell aside."""
+    missing = column - len(values) - 1
+    if missing > FAR_CELL_GAP or (far and missing >= 0):
+        far.append((column, value))
+    elif missing >= 0:
+        values.extend([None] * missing)
+        values.append(value)
+    else:
+        values[column - 1] = value
 
 
 @contextmanager
