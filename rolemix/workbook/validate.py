@@ -563,9 +563,10 @@ def check_duplicates(table: SheetData, problems: Problems) -> None:
         return
     first_row: dict[tuple[object, ...], int] = {}
     for record in table.records:
-        if not record.ok(*key):
+        # record.ok(*key) without the call: this runs for each of the 62,000 Headcount rows, and more.
+        values = tuple(map(record.values.get, key))
+        if None in values or (record.invalid and not record.invalid.isdisjoint(key)):
             continue
-        values = tuple(map(record.values.__getitem__, key))
         seen = first_row.setdefault(values, record.row)
         if seen != record.row:
             problems.add(table.spec.name, record.row, key[0], f"duplicate of row {seen} (same {_joined(key)})")
@@ -685,12 +686,18 @@ def check_demand_coverage(data: WorkbookData, problems: Problems) -> None:
             capable.setdefault(record.text("Work type"), set()).add(record.text("Role"))
     present: dict[str, set[str]] = {}
     for record in tables["Headcount"].records:
-        if not record.ok("Role", "Unit", "Count"):
+        # record.ok("Role", "Unit", "Count") spelt out for the 62,000 rows of a large plan.
+        values = record.values
+        role, unit, count = values.get("Role"), values.get("Unit"), values.get("Count")
+        if record.invalid or role is None or unit is None or count is None:
             if not record.ok("Unit"):
                 return
-            doubtful_units.add(record.text("Unit"))
-        elif record.number("Count") > 0:
-            present.setdefault(record.text("Unit"), set()).add(record.text("Role"))
+            if not record.ok("Role", "Unit", "Count"):
+                doubtful_units.add(record.text("Unit"))
+                continue
+        assert isinstance(count, int | float) and isinstance(unit, str) and isinstance(role, str)
+        if count > 0:
+            present.setdefault(unit, set()).add(role)
     hireable = {
         record.text("Role")
         for record in tables["Roles"].records
@@ -715,10 +722,18 @@ def check_demand_coverage(data: WorkbookData, problems: Problems) -> None:
     reported: set[tuple[str, str]] = set()
     reachable_by_unit: dict[str, set[str]] = {}
     for record in tables["Demand"].records:
-        if not record.ok("Unit", "Work type"):
+        # record.ok("Unit", "Work type") and demand_hours(record) spelt out for the rows of a valid workbook.
+        values, invalid = record.values, record.invalid
+        unit, work, hours = values.get("Unit"), values.get("Work type"), values.get("Hours")
+        if invalid:
+            if not record.ok("Unit", "Work type"):
+                continue
+            hours = demand_hours(record)
+        elif unit is None or work is None:
             continue
-        unit, work = record.text("Unit"), record.text("Work type")
-        hours = demand_hours(record)
+        elif hours is None:
+            hours = demand_hours(record)
+        assert isinstance(unit, str) and isinstance(work, str) and (hours is None or isinstance(hours, int | float))
         if hours is None or hours <= 0 or (unit, work) in reported or unit not in segment_of:
             continue
         if work in doubtful_work or unit in doubtful_units:
