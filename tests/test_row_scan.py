@@ -207,6 +207,8 @@ SURPRISES: dict[str, Callable[[bytes], bytes]] = {
     # Refusals: the same message, found in the same order.
     "a missing text number": cell("E40", '<c r="E40" s="17" t="s"><v>4000</v></c>'),
     "a column beyond XFD": cell("F40", '<c r="XFE40"><v>1</v></c>'),
+    "a reference with other digits": cell("F40", '<c r="F\u0663\u0660"><v>1</v></c>'),
+    "a row number in other digits": lambda sheet: sheet.replace(b'<row r="30">', '<row r="\u0663\u0660">'.encode()),
     "damage before a bad cell": changes(after_row(40, b"&bogus;"), cell("F42", '<c r="XFE42"><v>1</v></c>')),
     "a bad cell before damage": changes(cell("F41", '<c r="XFE41"><v>1</v></c>'), after_row(42, b"&bogus;")),
     "a control character in a value": lambda sheet: sheet.replace(b"<v>127</v>", b"<v>1\x0127</v>"),
@@ -250,6 +252,7 @@ def test_the_surprises_that_read_as_the_example_are_the_ones_meant_to(tmp_path: 
         "a prefixed row",
         "text after the rows",
         "UTF-16",
+        "a row number in other digits",
     ]
 
 

@@ -119,11 +119,12 @@ _ROW_RUN = re.compile(
     r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="([A-Za-z]+)")?'
     r'(?: ?(/)>|>(?:<(v)>([^<&\r]*)</v>|<(i)s><t(?: xml:space="preserve")?>([^<&\r]*)</t></is>)?</c>)'
     r'|<row r="(\d+)"(?: [\w:.-]+="[^"<]*")* ?(/?)>'
-    r"|</row>"
+    r"|</row>",
+    re.ASCII,  # digits 0-9 only: the handlers read a reference's row digits as these (other digits are damage)
 )
 
 #: The reference of the last cell in a run (the handlers keep the attributes of the cell they read last).
-_LAST_CELL = re.compile(r'<c r="([A-Z]{1,3}\d+)"(?: s="(\d+)")?(?: t="([A-Za-z]+)")?')
+_LAST_CELL = re.compile(r'<c r="([A-Z]{1,3}\d+)"(?: s="(\d+)")?(?: t="([A-Za-z]+)")?', re.ASCII)
 
 Row = tuple[int, tuple[object, ...]]
 Feed = Callable[[IO[bytes]], Iterator[bytes]]
