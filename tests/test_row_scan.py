@@ -256,6 +256,28 @@ def test_the_surprises_that_read_as_the_example_are_the_ones_meant_to(tmp_path: 
     ]
 
 
+def test_markup_that_starts_at_the_end_of_a_run_is_seen(
+    tmp_path: Path, scans: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A run without a row end ends with the "<" of a comment holding a row: the next runs must not be scanned.
+    chunk = 250
+    comment = b'<!-- </row><row r="99"/> -->'
+
+    def spaced(gap: int) -> Callable[[bytes], bytes]:
+        return after_row(20, b" " * gap + comment)
+
+    plain = with_headcount(tmp_path, spaced(0))
+    with zipfile.ZipFile(plain) as archive:
+        at = archive.read(HEADCOUNT_PART).index(b"<!--")
+    gap = 2 * chunk + (-(at + 1)) % chunk  # the "<" ends a chunk that holds no row end
+    path = with_headcount(tmp_path, spaced(gap))
+    with zipfile.ZipFile(path) as archive:
+        assert (archive.read(HEADCOUNT_PART).index(b"<!--") + 1) % chunk == 0
+    monkeypatch.setattr(cells_module, "CHUNK_BYTES", chunk)
+    assert sheet_reads(path, ["Headcount"]) == by_handlers(path, ["Headcount"])
+    assert True in scans  # runs before the comment were scanned
+
+
 def test_a_run_is_scanned_only_between_rows_of_the_sheet_data(
     tmp_path: Path, scans: list[bool], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -743,6 +743,7 @@ class _SheetParser:
         "_plain",
         "_markup",
         "_after_row",
+        "_open_end",
     )
 
     def __init__(
@@ -786,6 +787,8 @@ class _SheetParser:
         self._markup = False
         #: Whether the last run parsed ended with the end tag of a row.
         self._after_row = False
+        #: Whether the last run parsed ended with "<" (markup going on in the next run).
+        self._open_end = False
 
     def _name(self, element: str) -> str:
         local = self._local.get(element)
@@ -974,8 +977,14 @@ class _SheetParser:
                 scanned = self.scan(run)
             except (ValueError, IndexError, OverflowError):
                 scanned = None  # the handlers raise for the cell, in the order the parser finds things
-        self._markup = self._markup or b"<!" in markup or b"<?" in markup
+        self._markup = (
+            self._markup
+            or b"<!" in markup
+            or b"<?" in markup
+            or (self._open_end and run.startswith((b"!", b"?")))  # "<!" or "<?" across two runs
+        )
         self._after_row = run.endswith(b"</row>")
+        self._open_end = run.endswith(b"<")
         if scanned is None:
             parser.Parse(run, False)
             return
