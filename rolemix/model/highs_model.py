@@ -111,13 +111,16 @@ class HighsModel:
         self.integrality = integrality
         self.current_cost = cost
         self.objective_offset = float(problem.objective.constant)
+        #: The model term the objective is (:meth:`PlanModel.term`), when set by name; ``None`` otherwise.
+        self.objective_term: str | None = None
         #: The plan's values when a heuristic found it outside the solver (see rolemix.model.scale).
         self.last_values: np.ndarray | None = None
 
     # -- changes in place ------------------------------------------------------
-    def set_objective(self, expression: Expression) -> None:
-        """Replace the objective (columns not in it get cost 0)."""
+    def set_objective(self, expression: Expression, term: str | None = None) -> None:
+        """Replace the objective (columns not in it get cost 0); ``term`` names it when it is a model term."""
         cost = _costs(expression, len(self.columns))
+        self.objective_term = term
         self.current_cost = cost
         self.objective_offset = float(expression.constant)
         self.highs.changeColsCost(len(cost), np.arange(len(cost), dtype=np.int32), cost)

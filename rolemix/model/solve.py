@@ -250,7 +250,7 @@ def solve_plan(
         share = remaining / (len(settings.objective) - index)
         say(f"solving stage {index + 1} of {len(settings.objective)}: {term}")
         if hm is not None:
-            hm.set_objective(model.term(term))
+            hm.set_objective(model.term(term), term)
             run = _relax_and_fix(model, hm, time.perf_counter() + max(share, 1.0), settings.gap, say)
         else:
             model.problem.set_objective(model.term(term))
