@@ -52,18 +52,28 @@ def sheet_reads(path: Path, names: list[str]) -> tuple[object, ...]:
 
 @pytest.fixture
 def scans(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """One process; whether each run offered to the scan was read by it."""
+    """One process; whether each run offered to the scan was read by it (see also ``left_out``)."""
     results: list[bool] = []
     original = cells_module._SheetParser.scan
 
     def noting(self: cells_module._SheetParser, run: bytes) -> cells_module._Scanned | None:
         scanned = original(self, run)
         results.append(scanned is not None)
+        LEFT_OUT.append(scanned is not None and scanned.whole)
         return scanned
 
     monkeypatch.setattr(cells_module, "may_fork", lambda: False)
     monkeypatch.setattr(cells_module._SheetParser, "scan", noting)
     return results
+
+
+#: Whether each run offered to the scan was also left out of the parser's reading (well-formed by itself).
+LEFT_OUT: list[bool] = []
+
+
+@pytest.fixture(autouse=True)
+def _clear_left_out() -> None:
+    LEFT_OUT.clear()
 
 
 def by_handlers(path: Path, names: list[str]) -> tuple[object, ...]:
@@ -85,6 +95,7 @@ def test_the_example_reads_the_same_scanned(scans: list[bool], monkeypatch: pyte
     for read in reads_in_chunks(EXAMPLE, names, monkeypatch):
         assert read == handlers
     assert scans.count(True) > 100  # most runs of the smaller chunks are scanned
+    assert LEFT_OUT.count(True) > 100  # and left out of the parser's reading
     assert isinstance(handlers[0], tuple) and len(handlers[0][0]) == 93
 
 
@@ -204,6 +215,48 @@ SURPRISES: dict[str, Callable[[bytes], bytes]] = {
     # Other encodings: read as the declaration says.
     "ISO-8859-1": latin1,
     "UTF-16": utf16,
+    # Runs the parser would refuse, or take only where it stands: the parser reads them (it leaves out only
+    # runs well-formed by themselves), and a refusal's message is the parser's own.
+    "]]> in a text": lambda sheet: sheet.replace(b"<t>Sales manager</t>", b"<t>Sales ]]> manager</t>"),
+    "a NUL in a text": lambda sheet: sheet.replace(b"<t>Sales manager</t>", b"<t>Sales\x00manager</t>"),
+    "U+FFFE in a text": lambda sheet: sheet.replace(b"<t>Sales manager</t>", "<t>Sales\ufffemanager</t>".encode()),
+    "a byte that is no UTF-8 in a text": lambda sheet: sheet.replace(
+        b"<t>Sales manager</t>", b"<t>Sales\xffmanager</t>"
+    ),
+    "a row attribute twice": lambda sheet: sheet.replace(b'<row r="45">', b'<row r="45" ht="15" ht="16">'),
+    "a row's number twice": lambda sheet: sheet.replace(b'<row r="45">', b'<row r="45" r="46">'),
+    "two prefixes for one namespace on a row": lambda sheet: sheet.replace(
+        b"<worksheet ", b'<worksheet xmlns:a="urn:one" xmlns:b="urn:one" '
+    ).replace(b'<row r="45">', b'<row r="45" a:x="1" b:x="2">'),
+    "one local name under two namespaces": lambda sheet: sheet.replace(
+        b"<worksheet ", b'<worksheet xmlns:a="urn:one" xmlns:b="urn:two" '
+    ).replace(b'<row r="45">', b'<row r="45" a:x="1" b:x="2">'),
+    "an attribute name that starts with a digit": lambda sheet: sheet.replace(b'<row r="45">', b'<row r="45" 1x="1">'),
+    "a namespace declared on a row": lambda sheet: sheet.replace(
+        b'<row r="45">', b'<row r="45" xmlns:q="urn:q" q:x="1">'
+    ),
+    "a default namespace declared on a row": lambda sheet: sheet.replace(
+        b'<row r="45">', b'<row r="45" xmlns="urn:other">'
+    ),
+    "a prefix declared on sheetData": lambda sheet: sheet.replace(
+        b"<sheetData>", b'<sheetData xmlns:z="urn:z">'
+    ).replace(b'<row r="45">', b'<row r="45" z:x="1">'),
+    "a prefix declared on another element": lambda sheet: sheet.replace(
+        b"<sheetPr>", b'<sheetPr xmlns:z="urn:z">'
+    ).replace(b'<row r="45">', b'<row r="45" z:x="1">'),
+    "a declaration in the text of a root attribute": lambda sheet: sheet.replace(
+        b"<worksheet ", b'<worksheet note="xmlns:z=1" '
+    ).replace(b'<row r="45">', b'<row r="45" z:x="1">'),
+    "an entity in a row attribute": lambda sheet: sheet.replace(b'<row r="45">', b'<row r="45" note="a &amp; b">'),
+    "an undefined entity in a row attribute": lambda sheet: sheet.replace(
+        b'<row r="45">', b'<row r="45" note="a &bogus; b">'
+    ),
+    "a control character in a row attribute": lambda sheet: sheet.replace(
+        b'<row r="45">', b'<row r="45" note="a\x02b">'
+    ),
+    "a tab and a line feed in a row attribute": lambda sheet: sheet.replace(
+        b'<row r="45">', b'<row r="45" note="a\tb\nc">'
+    ),
     # Refusals: the same message, found in the same order.
     "a missing text number": cell("E40", '<c r="E40" s="17" t="s"><v>4000</v></c>'),
     "a column beyond XFD": cell("F40", '<c r="XFE40"><v>1</v></c>'),
@@ -239,7 +292,8 @@ def test_the_surprises_that_read_as_the_example_are_the_ones_meant_to(tmp_path: 
         for name, change in SURPRISES.items()
         if by_handlers(with_headcount(tmp_path, change), ["Headcount"]) == plain
     ]
-    # Markup and text the handlers skip, the same values written another way, and the example re-encoded.
+    # Markup and text the handlers skip, the same values written another way, row attributes they do not read,
+    # and the example re-encoded.
     assert same == [
         "a comment holding rows",
         "a processing instruction holding a row end",
@@ -252,8 +306,27 @@ def test_the_surprises_that_read_as_the_example_are_the_ones_meant_to(tmp_path: 
         "a prefixed row",
         "text after the rows",
         "UTF-16",
+        "one local name under two namespaces",
+        "a namespace declared on a row",
+        "a default namespace declared on a row",
+        "a prefix declared on sheetData",
+        "an entity in a row attribute",
+        "a tab and a line feed in a row attribute",
         "a row number in other digits",
     ]
+
+
+@pytest.mark.parametrize("surprise", ["damaged XML at the end", "unfinished at the end", "a row attribute twice"])
+def test_a_refusal_after_runs_left_out_names_what_the_parser_names(
+    surprise: str, tmp_path: Path, scans: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = with_headcount(tmp_path, SURPRISES[surprise])
+    monkeypatch.setattr(cells_module, "CHUNK_BYTES", 1000)
+    read = sheet_reads(path, ["Headcount"])
+    assert True in LEFT_OUT  # runs before the damage were left out of the parser's reading
+    handlers = by_handlers(path, ["Headcount"])
+    assert read == handlers
+    assert isinstance(handlers[0], str) and "line 1, column" in handlers[0]
 
 
 def test_markup_that_starts_at_the_end_of_a_run_is_seen(
