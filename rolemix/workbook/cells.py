@@ -1042,7 +1042,7 @@ class _SheetParser:
             return
         if scanned.whole:
             # Well-formed by itself and balanced: the parser, standing between rows, would read it and stand
-            # there again.  Left out (a third of the time of a large sheet); should the part turn out damaged
+            # there again.  Left out (a quarter of the time of a large sheet); should the part turn out damaged
             # further on, the parser's own message comes from a reading of the whole part (see _parse).
             self.skipped = True
         else:
