@@ -8,8 +8,8 @@ formula last showed: cached values, like openpyxl's ``data_only=True``) and
 reads the same sheet in about a fifth of the time.
 
 Runs of whole rows written as Excel, LibreOffice and openpyxl write them are
-read by one regular expression (:meth:`_SheetParser.scan`), in a third of the
-time of a 62,000-row sheet.  A run is read so only where that is proven to
+read by one regular expression (:meth:`_SheetParser.scan`): the cells of a
+62,000-employee workbook in 1.26 s instead of 2.22 s.  A run is read so only where that is proven to
 give what the handlers give; anything else in it (formulas, rich text,
 entities, comments, other encodings) is read by the handlers.  The parser
 checks every byte of a scanned run too, without calling a handler, unless
