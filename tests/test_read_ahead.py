@@ -223,3 +223,18 @@ def test_a_split_sheet_reads_the_same_when_runs_of_rows_are_scanned(
     monkeypatch.setattr(cells_module, "CHUNK_BYTES", chunk)
     assert reads_at_every_row(EXAMPLE, names, monkeypatch) == {repr(whole)}
     assert split_always == [True] * 93
+
+
+@pytest.mark.parametrize("surprise", SURPRISES, ids=list(SURPRISES))
+def test_a_split_sheet_with_runs_left_out_reads_as_whole_whatever_its_xml_holds(
+    surprise: str, tmp_path: Path, split_always: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Runs of rows scanned and left out of the parser's reading in both processes, the head ending with
+    # </sheetData></worksheet> and any refusal read again whole: still the handlers' reading of the whole sheet.
+    path = with_headcount(tmp_path, SURPRISES[surprise])
+    names = ["Headcount"]
+    with pytest.MonkeyPatch.context() as handlers:
+        handlers.setattr(cells_module._SheetParser, "scan", lambda _self, _run: None)
+        whole = alone(path, names)
+    monkeypatch.setattr(cells_module, "CHUNK_BYTES", 700)
+    assert reads_at_every_row(path, names, monkeypatch) == {repr(whole)}
