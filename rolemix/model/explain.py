@@ -132,6 +132,8 @@ def binding_limits(
     for row in model.policies:
         i = row.constraint.index
         saving = _row_value(row, i, hm, duals, reduced, activity, integer_columns)
+        if not saving:
+            continue  # nothing to name (MIN_MARGINAL_VALUE is above 0): most rows, and their scales not worked out
         scale = 1000.0 if row.measure == "money" else 1.0
         if row.family in ("ratio_min", "ratio_max"):
             per = [v.index for v, coef in row.constraint.items() if coef < 0]
