@@ -102,12 +102,13 @@ def with_headcount(tmp_path: Path, change: Callable[[bytes], bytes]) -> Path:
     return path
 
 
-def sheet_reads(path: Path, names: list[str]) -> tuple[object, ...]:
-    """Every row and formula without a result of ``names``, in order, or the refusal."""
+def sheet_reads(path: Path, names: list[str], ahead: bool = True) -> tuple[object, ...]:
+    """Every row and formula without a result of ``names``, in order, or the refusal (read ahead with ``ahead``)."""
     read: list[object] = []
     try:
         with cells_module.open_workbook_cells(path) as cells:
-            cells.read_ahead(names)
+            if ahead:
+                cells.read_ahead(names)
             for name in names:
                 read.append((list(cells.rows(name)), dict(cells.formulas_without_results(name))))
     except RolemixError as error:

@@ -17,38 +17,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from test_read_ahead import EXAMPLE, HEADCOUNT_PART, with_headcount
+from test_read_ahead import sheet_reads as sheet_reads_ahead
 from test_reader_speed import write_handmade
 
 import rolemix.workbook.cells as cells_module
-from rolemix.errors import RolemixError
-from rolemix.workbook.example import TEMPLATES_DIR
 
-EXAMPLE = TEMPLATES_DIR / "example-software-co.xlsx"
-HEADCOUNT_PART = "xl/worksheets/sheet6.xml"
 #: Bytes read from a part at a time: runs end at the last row end of each, so these cut a sheet many ways.
 CHUNKS = (61, 250, 700, 1000, 1500, 7000, cells_module.CHUNK_BYTES)
 
 
-def with_headcount(tmp_path: Path, change: Callable[[bytes], bytes]) -> Path:
-    """The example with its Headcount sheet's XML changed by ``change``."""
-    path = tmp_path / "changed.xlsx"
-    with zipfile.ZipFile(EXAMPLE) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = source.read(item)
-            target.writestr(item, change(data) if item.filename == HEADCOUNT_PART else data)
-    return path
-
-
 def sheet_reads(path: Path, names: list[str]) -> tuple[object, ...]:
-    """Every row and formula without a result of ``names``, in order, or the refusal."""
-    read: list[object] = []
-    try:
-        with cells_module.open_workbook_cells(path) as cells:
-            for name in names:
-                read.append((list(cells.rows(name)), dict(cells.formulas_without_results(name))))
-    except RolemixError as error:
-        read.append(str(error))
-    return tuple(read)
+    """Every row and formula without a result of ``names``, in order, or the refusal, read by this process."""
+    return sheet_reads_ahead(path, names, ahead=False)
 
 
 @pytest.fixture
@@ -111,10 +92,6 @@ def test_every_kind_of_cell_reads_the_same_scanned(
         assert read == handlers
 
 
-def row(number: int, cells: str) -> bytes:
-    return f'<row r="{number}">{cells}</row>'.encode()
-
-
 def after_row(number: int, xml: bytes) -> Callable[[bytes], bytes]:
     """A change that puts ``xml`` right after row ``number`` (and before the next)."""
     start = f'<row r="{number + 1}"'.encode()
@@ -142,6 +119,22 @@ def changes(*each: Callable[[bytes], bytes]) -> Callable[[bytes], bytes]:
     return change
 
 
+def attributes_on(start: bytes, attributes: bytes) -> Callable[[bytes], bytes]:
+    """A change that puts ``attributes`` (`` name="value"`` each) first after each start tag ``start`` (the element's
+    name, or a row's with its number: ``row r="45"``)."""
+    tag = re.compile(rb"<" + re.escape(start) + rb"(?=[ >])")
+    return lambda sheet: tag.sub(lambda found: found.group(0) + attributes, sheet)
+
+
+#: The row given attributes by the surprises below.
+ROW_45 = b'row r="45"'
+
+
+def in_text(text: bytes) -> Callable[[bytes], bytes]:
+    """A change that writes ``text`` in place of each inline text "Sales manager"."""
+    return lambda sheet: sheet.replace(b"<t>Sales manager</t>", b"<t>" + text + b"</t>")
+
+
 def latin1(sheet: bytes) -> bytes:
     # Bytes that are UTF-8 for "é" but two letters in ISO-8859-1: a scan reading them as UTF-8 would differ.
     declared = b'<?xml version="1.0" encoding="ISO-8859-1"?>' + sheet
@@ -162,8 +155,8 @@ SURPRISES: dict[str, Callable[[bytes], bytes]] = {
     ),
     "a processing instruction holding a row end": after_row(30, b'<?rows </row><row r="97"/> ?>'),
     # Text the parser changes: read by the handlers.
-    "an entity in a text": lambda sheet: sheet.replace(b"<t>Sales manager</t>", b"<t>Sales &amp; manager</t>"),
-    "a carriage return in a text": lambda sheet: sheet.replace(b"<t>Sales manager</t>", b"<t>Sales\r\nmanager</t>"),
+    "an entity in a text": in_text(b"Sales &amp; manager"),
+    "a carriage return in a text": in_text(b"Sales\r\nmanager"),
     "text between cells and rows": lambda sheet: sheet.replace(b"</c><c", b"</c>\n  <c").replace(
         b"</row>", b"</row>\n"
     ),
@@ -187,12 +180,11 @@ SURPRISES: dict[str, Callable[[bytes], bytes]] = {
     "the same cell twice": cell("F33", '<c r="E33"><v>5</v></c>'),
     "empty values": changes(cell("F34", '<c r="F34"><v></v></c>'), cell("F35", '<c r="F35"></c>')),
     "empty rows": after_row(36, b'<row r="37"/><row r="38" ht="15" /><row r="39" spans="1:6"></row>'),
-    "row attributes of other programs": lambda sheet: sheet.replace(
-        b'<row r="45">', b'<row r="45" spans="1:6" ht="15" customHeight="1" x14ac:dyDescent="0.25">'
-    ).replace(b"<worksheet ", b'<worksheet xmlns:x14ac="urn:x14ac" '),
-    "a row attribute of an undeclared namespace": lambda sheet: sheet.replace(
-        b'<row r="45">', b'<row r="45" x14ac:dyDescent="0.25">'
+    "row attributes of other programs": changes(
+        attributes_on(ROW_45, b' spans="1:6" ht="15" customHeight="1" x14ac:dyDescent="0.25"'),
+        attributes_on(b"worksheet", b' xmlns:x14ac="urn:x14ac"'),
     ),
+    "a row attribute of an undeclared namespace": attributes_on(ROW_45, b' x14ac:dyDescent="0.25"'),
     "a row without a number after scanned rows": lambda sheet: sheet.replace(b'<row r="60">', b"<row>"),
     "a cell without a reference between rows": after_row(61, b"<c><f>A1</f></c>"),
     "a cell without a reference after a scanned row": cell("F62", "<c><f>B2</f></c>"),
@@ -218,46 +210,34 @@ SURPRISES: dict[str, Callable[[bytes], bytes]] = {
     "UTF-16": utf16,
     # Runs the parser would refuse, or take only where it stands: the parser reads them (it leaves out only
     # runs well-formed by themselves), and a refusal's message is the parser's own.
-    "]]> in a text": lambda sheet: sheet.replace(b"<t>Sales manager</t>", b"<t>Sales ]]> manager</t>"),
-    "a NUL in a text": lambda sheet: sheet.replace(b"<t>Sales manager</t>", b"<t>Sales\x00manager</t>"),
-    "U+FFFE in a text": lambda sheet: sheet.replace(b"<t>Sales manager</t>", "<t>Sales\ufffemanager</t>".encode()),
-    "a byte that is no UTF-8 in a text": lambda sheet: sheet.replace(
-        b"<t>Sales manager</t>", b"<t>Sales\xffmanager</t>"
+    "]]> in a text": in_text(b"Sales ]]> manager"),
+    "a NUL in a text": in_text(b"Sales\x00manager"),
+    "U+FFFE in a text": in_text("Sales\ufffemanager".encode()),
+    "a byte that is no UTF-8 in a text": in_text(b"Sales\xffmanager"),
+    "a row attribute twice": attributes_on(ROW_45, b' ht="15" ht="16"'),
+    "a row's number twice": attributes_on(ROW_45, b' r="46"'),
+    "two prefixes for one namespace on a row": changes(
+        attributes_on(b"worksheet", b' xmlns:a="urn:one" xmlns:b="urn:one"'), attributes_on(ROW_45, b' a:x="1" b:x="2"')
     ),
-    "a row attribute twice": lambda sheet: sheet.replace(b'<row r="45">', b'<row r="45" ht="15" ht="16">'),
-    "a row's number twice": lambda sheet: sheet.replace(b'<row r="45">', b'<row r="45" r="46">'),
-    "two prefixes for one namespace on a row": lambda sheet: sheet.replace(
-        b"<worksheet ", b'<worksheet xmlns:a="urn:one" xmlns:b="urn:one" '
-    ).replace(b'<row r="45">', b'<row r="45" a:x="1" b:x="2">'),
-    "one local name under two namespaces": lambda sheet: sheet.replace(
-        b"<worksheet ", b'<worksheet xmlns:a="urn:one" xmlns:b="urn:two" '
-    ).replace(b'<row r="45">', b'<row r="45" a:x="1" b:x="2">'),
-    "an attribute name that starts with a digit": lambda sheet: sheet.replace(b'<row r="45">', b'<row r="45" 1x="1">'),
-    "a namespace declared on a row": lambda sheet: sheet.replace(
-        b'<row r="45">', b'<row r="45" xmlns:q="urn:q" q:x="1">'
+    "one local name under two namespaces": changes(
+        attributes_on(b"worksheet", b' xmlns:a="urn:one" xmlns:b="urn:two"'), attributes_on(ROW_45, b' a:x="1" b:x="2"')
     ),
-    "a default namespace declared on a row": lambda sheet: sheet.replace(
-        b'<row r="45">', b'<row r="45" xmlns="urn:other">'
+    "an attribute name that starts with a digit": attributes_on(ROW_45, b' 1x="1"'),
+    "a namespace declared on a row": attributes_on(ROW_45, b' xmlns:q="urn:q" q:x="1"'),
+    "a default namespace declared on a row": attributes_on(ROW_45, b' xmlns="urn:other"'),
+    "a prefix declared on sheetData": changes(
+        attributes_on(b"sheetData", b' xmlns:z="urn:z"'), attributes_on(ROW_45, b' z:x="1"')
     ),
-    "a prefix declared on sheetData": lambda sheet: sheet.replace(
-        b"<sheetData>", b'<sheetData xmlns:z="urn:z">'
-    ).replace(b'<row r="45">', b'<row r="45" z:x="1">'),
-    "a prefix declared on another element": lambda sheet: sheet.replace(
-        b"<sheetPr>", b'<sheetPr xmlns:z="urn:z">'
-    ).replace(b'<row r="45">', b'<row r="45" z:x="1">'),
-    "a declaration in the text of a root attribute": lambda sheet: sheet.replace(
-        b"<worksheet ", b'<worksheet note="xmlns:z=1" '
-    ).replace(b'<row r="45">', b'<row r="45" z:x="1">'),
-    "an entity in a row attribute": lambda sheet: sheet.replace(b'<row r="45">', b'<row r="45" note="a &amp; b">'),
-    "an undefined entity in a row attribute": lambda sheet: sheet.replace(
-        b'<row r="45">', b'<row r="45" note="a &bogus; b">'
+    "a prefix declared on another element": changes(
+        attributes_on(b"sheetPr", b' xmlns:z="urn:z"'), attributes_on(ROW_45, b' z:x="1"')
     ),
-    "a control character in a row attribute": lambda sheet: sheet.replace(
-        b'<row r="45">', b'<row r="45" note="a\x02b">'
+    "a declaration in the text of a root attribute": changes(
+        attributes_on(b"worksheet", b' note="xmlns:z=1"'), attributes_on(ROW_45, b' z:x="1"')
     ),
-    "a tab and a line feed in a row attribute": lambda sheet: sheet.replace(
-        b'<row r="45">', b'<row r="45" note="a\tb\nc">'
-    ),
+    "an entity in a row attribute": attributes_on(ROW_45, b' note="a &amp; b"'),
+    "an undefined entity in a row attribute": attributes_on(ROW_45, b' note="a &bogus; b"'),
+    "a control character in a row attribute": attributes_on(ROW_45, b' note="a\x02b"'),
+    "a tab and a line feed in a row attribute": attributes_on(ROW_45, b' note="a\tb\nc"'),
     # Refusals: the same message, found in the same order.
     "a missing text number": cell("E40", '<c r="E40" s="17" t="s"><v>4000</v></c>'),
     "a column beyond XFD": cell("F40", '<c r="XFE40"><v>1</v></c>'),
