@@ -150,6 +150,8 @@ _ROOT_ATTRIBUTE = re.compile(rb"""\s+([\w.:-]+)\s*=\s*(?:"[^"]*"|'[^']*')""", re
 _LAST_CELL = re.compile(r'<c r="([A-Z]{1,3}\d+)"(?: s="(\d+)")?(?: t="([A-Za-z]+)")?', re.ASCII)
 
 Row = tuple[int, tuple[object, ...]]
+#: A row as parsed: its number, its values and its far-right cells (``None`` when it has none).
+ParsedRow = tuple[int, tuple[object, ...], tuple[tuple[int, object], ...] | None]
 Feed = Callable[[IO[bytes]], Iterator[bytes]]
 StartHandler = Callable[[str, dict[str, str]], None]
 EndHandler = Callable[[str], None]
@@ -794,7 +796,7 @@ class _SheetParser:
         uncomputed: dict[tuple[int, int], str],
     ) -> None:
         #: Rows parsed but not yet handed out: number, values, far-right cells (``None`` when none).
-        self.ready: list[tuple[int, tuple[object, ...], tuple[tuple[int, object], ...] | None]] = []
+        self.ready: list[ParsedRow] = []
         self.uncomputed = uncomputed
         self._sheet = sheet
         self._strings = strings
@@ -1073,7 +1075,7 @@ class _SheetParser:
             text = run.decode()
         except UnicodeDecodeError:
             return None
-        rows: list[tuple[int, tuple[object, ...], tuple[tuple[int, object], ...] | None]] = []
+        rows: list[ParsedRow] = []
         columns = self._columns
         strings = self._strings
         marks = 0  # the number of "<" the matches hold
@@ -1169,7 +1171,7 @@ class _SheetParser:
 class _Scanned(NamedTuple):
     """The rows of a scanned run, and the state the handlers would be left in after reading it."""
 
-    rows: list[tuple[int, tuple[object, ...], tuple[tuple[int, object], ...] | None]]
+    rows: list[ParsedRow]
     row: int
     values: list[object]
     far: list[tuple[int, object]]
